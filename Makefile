@@ -1,0 +1,38 @@
+# orchsim: two commands do everything on a fresh Debian 12 machine (as root):
+#   make run    install what is missing, build Release, run scenarios/ai-ecosystem.yaml
+#   make test   same set-up, then the whole ctest suite
+BUILD    ?= build
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+SCENARIO ?= scenarios/ai-ecosystem.yaml
+ORCHSIM  := $(BUILD)/cli/orchsim
+
+.PHONY: all deps configure build run test bench clean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p runs
+	$(ORCHSIM) run $(SCENARIO) --out runs/$(notdir $(basename $(SCENARIO))).json
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD)/bench/orchsim_bench --benchmark_counters_tabular=true
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

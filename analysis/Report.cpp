@@ -1,0 +1,167 @@
+#include "analysis/Report.hpp"
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+#include "models/OfferedLoad.hpp"
+#include "models/WorkloadSource.hpp"
+
+namespace orchsim::analysis {
+
+namespace {
+
+std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* fmt, ...)
+{
+  char buf[1024];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  return buf;
+}
+
+/** Seconds in the most readable unit: 850us, 12.3ms, 1.52s. */
+std::string seconds(double s)
+{
+  if (s == 0)
+    return "0";
+  if (s < 1e-3)
+    return format("%.3gus", s * 1e6);
+  if (s < 1.0)
+    return format("%.3gms", s * 1e3);
+  return format("%.3gs", s);
+}
+
+std::string money(const std::optional<double>& usd) { return usd ? format("$%.4g", *usd) : "-"; }
+
+} // namespace
+
+std::string summary_table(const results::RunResult& r)
+{
+  std::string out;
+  out += format("scenario %s  seed %llu  selection %s  window %.4gs  arrivals %llu  events %llu%s\n",
+                r.context.scenario_name.c_str(), static_cast<unsigned long long>(r.context.seed),
+                r.context.selection.c_str(), r.run.window_s, static_cast<unsigned long long>(r.run.arrivals),
+                static_cast<unsigned long long>(r.run.events), r.run.complete ? "" : "  INCOMPLETE");
+  out += "\n";
+  out += format("%-22s %9s %8s %9s %9s %9s %9s %9s %9s %10s %6s\n", "workflow", "offered", "success", "thru/s",
+                "good/s", "mean", "p50", "p99", "p99.9", "cost/ok", "SLO");
+  for (const auto& [name, w] : r.workflows) {
+    std::string slo = "-";
+    if (w.slo)
+      slo = w.slo->met ? "met" : "MISS";
+    out += format("%-22s %9llu %7.2f%% %9.4g %9.4g %9s %9s %9s %9s %10s %6s\n", name.c_str(),
+                  static_cast<unsigned long long>(w.offered), 100.0 * w.success_ratio, w.throughput_per_s,
+                  w.goodput_per_s, seconds(w.latency_s.mean).c_str(), seconds(w.latency_s.p50).c_str(),
+                  seconds(w.latency_s.p99).c_str(), seconds(w.latency_s.p999).c_str(),
+                  money(w.cost_per_success_usd).c_str(), slo.c_str());
+  }
+  out += "\n";
+  out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",
+                "queue", "mean", "p99", "errors", "rejects", "cost");
+  for (const auto& [name, s] : r.services) {
+    if (s.offered == 0 && s.served == 0)
+      continue;
+    const double ok = s.offered ? 100.0 * static_cast<double>(s.completed) / static_cast<double>(s.offered) : 0.0;
+    out += format("%-22s %9llu %7.2f%% %9.4g %6.1f%% %8.3g %9s %9s %8llu %8llu %10s\n", name.c_str(),
+                  static_cast<unsigned long long>(s.offered), ok, s.throughput_per_s, 100.0 * s.utilization,
+                  s.mean_queue_length, seconds(s.latency_s.mean).c_str(), seconds(s.latency_s.p99).c_str(),
+                  static_cast<unsigned long long>(s.failures.error),
+                  static_cast<unsigned long long>(s.failures.rejected), money(s.cost_usd).c_str());
+  }
+  for (const auto& w : r.run.warnings)
+    out += "warning: " + w + "\n";
+  return out;
+}
+
+std::string explain_text(const models::Scenario& s)
+{
+  std::string out;
+  out += format("scenario %s (%s)\n", s.name.c_str(), s.path.c_str());
+  if (!s.description.empty())
+    out += "  " + s.description + "\n";
+  const auto& sim = s.simulation;
+  out += format("simulation: seed %llu, ", static_cast<unsigned long long>(sim.seed));
+  out += sim.requests ? format("%llu requests", static_cast<unsigned long long>(*sim.requests))
+                      : format("duration %s", seconds(*sim.duration_s).c_str());
+  out += sim.warmup_s ? format(", warm-up %s", seconds(*sim.warmup_s).c_str())
+                      : format(", warm-up %.4g%%", 100.0 * sim.warmup_fraction);
+  out += format(", engine %s\n", sim.engine == models::EngineSync::LOCKSTEP ? "lockstep" : "windowed");
+
+  out += format("\nservices (%zu):\n", s.services.size());
+  for (const auto& svc : s.services) {
+    std::string caps;
+    for (const auto& c : svc.capabilities)
+      caps += (caps.empty() ? "" : ",") + c;
+    out += format("  %-22s %u x %u slots, queue %s, errors %.3g, quality %.3g%s%s\n", svc.name.c_str(),
+                  svc.instances, svc.concurrency,
+                  svc.queue_capacity ? std::to_string(*svc.queue_capacity).c_str() : "unbounded",
+                  svc.error_probability, svc.quality, caps.empty() ? "" : ", capabilities ", caps.c_str());
+    out += "      latency " + svc.latency->describe() + "\n";
+  }
+
+  out += format("\nworkflows (%zu), steps in topological order:\n", s.workflows.size());
+  for (size_t w = 0; w < s.workflows.size(); ++w) {
+    const auto& wf = s.workflows[w];
+    out += "  " + wf.name;
+    if (s.slos[w])
+      out += format("  (SLO %s <= %s)", s.slos[w]->key.c_str(), seconds(s.slos[w]->latency_s).c_str());
+    out += "\n";
+    for (uint32_t k : wf.topological_order) {
+      const auto& step = wf.steps[k];
+      std::string after, candidates;
+      for (uint32_t a : step.after)
+        after += (after.empty() ? "" : ",") + wf.steps[a].name;
+      for (uint32_t c : step.candidates)
+        candidates += (candidates.empty() ? "" : ",") + s.services[c].name;
+      out += format("    %-18s %s %s -> [%s]%s%s%s\n", step.name.c_str(),
+                    step.by_capability ? "capability" : "service", step.target.c_str(), candidates.c_str(),
+                    after.empty() ? "" : " after ", after.c_str(), step.optional ? " (optional)" : "");
+    }
+  }
+
+  out += format("\nworkload (%zu sources):\n", s.sources.size());
+  for (const auto& src : s.sources) {
+    const auto& a = src.arrival;
+    std::string what;
+    switch (a.process) {
+      case models::ArrivalProcess::POISSON: what = format("poisson %.4g/s", a.rate_per_s); break;
+      case models::ArrivalProcess::CLOSED_LOOP:
+        what = format("closed loop, %u users, think %s", a.users, a.think_time_s->describe().c_str());
+        break;
+      case models::ArrivalProcess::BURSTY:
+        what = format("bursty on %.4g/s for %s, off %.4g/s for %s", a.rate_on_per_s, seconds(a.mean_on_s).c_str(),
+                      a.rate_off_per_s, seconds(a.mean_off_s).c_str());
+        break;
+      case models::ArrivalProcess::TRACE:
+        what = format("trace %s: %zu rows over %s, time scale %.4g%s", a.trace->get_path().c_str(),
+                      a.trace->get_rows().size(), seconds(a.trace->get_span_s()).c_str(), a.time_scale,
+                      a.loop ? ", looping" : "");
+        break;
+    }
+    auto rate = models::WorkloadSource::mean_rate_per_s(src);
+    out += format("  %-22s -> %s: %s%s\n", src.name.c_str(), s.workflows[src.workflow].name.c_str(), what.c_str(),
+                  rate ? format(" (mean %.4g/s)", *rate).c_str() : "");
+  }
+
+  const auto load = models::compute_offered_load(s);
+  out += "\noffered load vs capacity:\n";
+  out += format("  %-22s %10s %12s %8s %12s\n", "service", "calls/s", "mean service", "slots", "utilization");
+  for (const auto& sl : load.services) {
+    out += format("  %-22s %10.4g %12s %8u %12s\n", sl.service.c_str(), sl.calls_per_s,
+                  sl.mean_service_s ? seconds(*sl.mean_service_s).c_str() : "-", sl.slots,
+                  sl.utilization ? format("%.1f%%%s", 100.0 * *sl.utilization, *sl.utilization >= 1 ? " OVER" : "")
+                                       .c_str()
+                                 : "-");
+  }
+  if (!load.complete)
+    out += "  (closed-loop sources are not included: their rate depends on the response time)\n";
+  for (const auto& w : models::overload_warnings(s, load))
+    out += "warning: " + w + "\n";
+  return out;
+}
+
+} // namespace orchsim::analysis

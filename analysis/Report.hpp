@@ -1,0 +1,17 @@
+// analysis/Report.hpp
+#pragma once
+#include <string>
+
+#include "models/Scenario.hpp"
+#include "results/RunResult.hpp"
+
+namespace orchsim::analysis {
+
+/** The summary table `orchsim run` prints for people: one row per workflow, then per service. */
+std::string summary_table(const results::RunResult& result);
+
+/** What `orchsim explain` prints: the compiled model (services and instances, workflows in topological
+ *  order with their candidates, workload sources) and the offered load against capacity per service. */
+std::string explain_text(const models::Scenario& scenario);
+
+} // namespace orchsim::analysis

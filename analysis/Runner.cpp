@@ -1,0 +1,160 @@
+#include "analysis/Runner.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "models/OfferedLoad.hpp"
+#include "models/ScenarioLoader.hpp"
+#include "orchestrator/Simulation.hpp"
+#include "orchsim/Version.hpp"
+#include "results/Sha256.hpp"
+#include "sim/Engine.hpp"
+#include "sim/InputError.hpp"
+
+namespace orchsim::analysis {
+
+namespace {
+
+results::LatencySummary summarize(const sim::Histogram& h)
+{
+  results::LatencySummary l;
+  l.count = h.get_count();
+  l.mean = h.get_mean();
+  l.p50 = h.quantile(0.50);
+  l.p90 = h.quantile(0.90);
+  l.p95 = h.quantile(0.95);
+  l.p99 = h.quantile(0.99);
+  l.p999 = h.quantile(0.999);
+  l.max = h.get_max();
+  return l;
+}
+
+results::Failures failures(const orchestrator::FailureCounts& f) { return {f.error, f.timeout, f.rejected}; }
+
+const char* strategy_name(models::SelectionStrategy s)
+{
+  switch (s) {
+    case models::SelectionStrategy::ROUND_ROBIN: return "round_robin";
+    case models::SelectionStrategy::RANDOM: return "random";
+    case models::SelectionStrategy::LEAST_OUTSTANDING: return "least_outstanding";
+    case models::SelectionStrategy::POWER_OF_D: return "power_of_d";
+  }
+  return "unknown";
+}
+
+} // namespace
+
+LoadedScenario load(const std::string& path, const std::vector<std::string>& overrides)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw sim::InputError(sim::InputLocation{path, 0, 0, ""},
+                          std::string("cannot open scenario file: ") + std::strerror(errno));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad())
+    throw sim::InputError(sim::InputLocation{path, 0, 0, ""}, "cannot read scenario file");
+  const std::string text = buffer.str();
+  return LoadedScenario{models::load_scenario_text(text, path, overrides), results::sha256_hex(text)};
+}
+
+results::RunResult to_result(const models::Scenario& s, const std::string& sha256, const orchestrator::RunStats& st)
+{
+  results::RunResult r;
+  r.context.orchsim_version = VERSION;
+  r.context.git_describe = GIT_DESCRIBE;
+  r.context.simgrid_version = sim::Engine::simgrid_version();
+  r.context.scenario_name = s.name;
+  r.context.scenario_path = s.path;
+  r.context.scenario_sha256 = sha256;
+  r.context.seed = s.simulation.seed;
+  r.context.overrides = s.overrides;
+  r.context.selection = strategy_name(s.orchestrator.selection.strategy);
+
+  const double window = st.window_s();
+  r.run.window_start_s = st.window_start_s;
+  r.run.window_end_s = st.window_end_s;
+  r.run.window_s = window;
+  r.run.end_s = st.end_s;
+  r.run.arrivals = st.arrivals;
+  r.run.events = st.events;
+  r.run.complete = !st.truncated;
+  r.run.warnings = models::overload_warnings(s, models::compute_offered_load(s));
+  if (st.truncated)
+    r.run.warnings.push_back("a run bound (max events or max simulated time) ended the run early");
+  auto per_s = [window](double n) { return window > 0 ? n / window : 0.0; };
+
+  for (const auto& w : st.workflows) {
+    results::WorkflowMetrics m;
+    m.offered = w.offered;
+    m.completed = w.completed;
+    m.failed = w.failed.total();
+    m.failures = failures(w.failed);
+    m.success_ratio = w.offered ? static_cast<double>(w.completed) / static_cast<double>(w.offered) : 0.0;
+    m.throughput_per_s = per_s(static_cast<double>(w.completed));
+    m.goodput_per_s = per_s(static_cast<double>(w.good));
+    m.latency_s = summarize(w.latency_s);
+    m.mean_in_flight = w.in_flight.mean();
+    m.cost_usd = w.cost_usd;
+    if (w.completed) {
+      m.cost_per_success_usd = w.cost_usd / static_cast<double>(w.completed);
+      m.mean_quality = w.quality_sum / static_cast<double>(w.completed);
+    }
+    if (w.slo) {
+      results::SloResult slo;
+      slo.objective = w.slo->key;
+      slo.percentile = w.slo->percentile;
+      slo.target_s = w.slo->latency_s;
+      slo.measured_s = w.latency_s.quantile(w.slo->percentile);
+      slo.met = w.completed > 0 && slo.measured_s <= slo.target_s;
+      slo.attainment = w.completed ? static_cast<double>(w.good) / static_cast<double>(w.completed) : 0.0;
+      m.slo = slo;
+    }
+    r.workflows[w.name] = m;
+  }
+  for (const auto& sv : st.services) {
+    results::ServiceMetrics m;
+    m.slots = sv.slots;
+    m.offered = sv.offered;
+    m.completed = sv.completed;
+    m.canceled = sv.canceled;
+    m.served = sv.served;
+    m.failures = failures(sv.failed);
+    m.throughput_per_s = per_s(static_cast<double>(sv.completed));
+    m.utilization = sv.slots ? sv.busy_slots.mean() / sv.slots : 0.0;
+    m.mean_queue_length = sv.queued.mean();
+    m.latency_s = summarize(sv.latency_s);
+    m.cost_usd = sv.cost_usd;
+    if (sv.completed)
+      m.cost_per_success_usd = sv.cost_usd / static_cast<double>(sv.completed);
+    r.services[sv.name] = m;
+  }
+  return r;
+}
+
+results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
+{
+  orchestrator::Simulation::Options options;
+  options.max_events = limits.max_events;
+  options.max_time_s = limits.max_sim_time_s;
+  orchestrator::Simulation simulation(loaded.scenario, options);
+  const auto start = std::chrono::steady_clock::now();
+  const orchestrator::RunStats stats = simulation.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  results::RunResult r = to_result(loaded.scenario, loaded.sha256, stats);
+  r.host.wall_time_s = wall;
+  r.host.events_per_wall_s = wall > 0 ? static_cast<double>(stats.events) / wall : 0.0;
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) == 0)
+    r.host.hostname = name;
+  r.host.cores = std::thread::hardware_concurrency();
+  return r;
+}
+
+} // namespace orchsim::analysis

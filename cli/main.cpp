@@ -1,0 +1,212 @@
+// cli/main.cpp: the thin `orchsim` executable. Parses the command line, calls analysis, prints.
+// Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "analysis/Report.hpp"
+#include "analysis/Runner.hpp"
+#include "models/OfferedLoad.hpp"
+#include "models/Units.hpp"
+#include "orchsim/Version.hpp"
+#include "results/AtomicFile.hpp"
+#include "results/RunResult.hpp"
+#include "sim/Engine.hpp"
+#include "sim/InputError.hpp"
+
+namespace po = boost::program_options;
+using namespace orchsim;
+
+namespace {
+
+constexpr int EXIT_OK = 0;
+constexpr int EXIT_BAD_INPUT = 2;
+constexpr int EXIT_INTERNAL = 3;
+
+/** Bad usage: a message for stderr, exit 2. */
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* USAGE = R"(usage: orchsim <command> [options]
+
+Simulates an orchestrator of AI services against the services, workflows and workload of a
+scenario file, and measures latency, throughput, reliability and cost.
+
+commands:
+  run FILE       run a scenario; print a summary, write the result JSON
+  check FILE     validate a scenario (and overrides) without running it
+  explain FILE   print the compiled model and the offered load against capacity
+
+options:
+  -h, --help     this help; `orchsim <command> --help` for a command's options
+  --version      print the version
+
+exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error
+)";
+
+struct Common {
+  std::string file;
+  std::vector<std::string> overrides;
+};
+
+po::options_description scenario_options(Common& c)
+{
+  po::options_description d("scenario");
+  d.add_options()("set", po::value(&c.overrides)->composing(),
+                  "override a field: --set key.path=value (repeatable), e.g. --set workload.0.arrival.rate=5/s");
+  return d;
+}
+
+/** Parses `args` against `visible` plus a positional FILE; returns false after printing --help. */
+bool parse(const std::vector<std::string>& args, const std::string& command, const std::string& summary,
+           po::options_description& visible, Common& c)
+{
+  bool help = false;
+  visible.add_options()("help,h", po::bool_switch(&help), "show this help");
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("file", po::value(&c.file));
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + "\nsee: orchsim " + command + " --help");
+  }
+  if (help) {
+    std::cout << "usage: orchsim " << command << " FILE [options]\n\n" << summary << "\n\n" << visible;
+    return false;
+  }
+  if (c.file.empty())
+    throw UsageError("missing scenario FILE\nsee: orchsim " + command + " --help");
+  return true;
+}
+
+void print_warnings(const std::vector<std::string>& warnings)
+{
+  for (const auto& w : warnings)
+    std::cerr << "warning: " << w << "\n";
+}
+
+int cmd_check(const std::vector<std::string>& args)
+{
+  Common c;
+  po::options_description opts = scenario_options(c);
+  if (!parse(args, "check", "Validates a scenario and its overrides; runs nothing. Exit 0 when valid, 2 when not.",
+             opts, c))
+    return EXIT_OK;
+  const auto loaded = analysis::load(c.file, c.overrides);
+  const auto& s = loaded.scenario;
+  print_warnings(models::overload_warnings(s, models::compute_offered_load(s)));
+  size_t steps = 0;
+  for (const auto& w : s.workflows)
+    steps += w.steps.size();
+  std::cout << c.file << ": ok: " << s.services.size() << " services, " << s.workflows.size() << " workflows ("
+            << steps << " steps), " << s.sources.size() << " workload sources\n";
+  return EXIT_OK;
+}
+
+int cmd_explain(const std::vector<std::string>& args)
+{
+  Common c;
+  po::options_description opts = scenario_options(c);
+  if (!parse(args, "explain", "Prints the compiled model: services and instances, workflows in topological order, "
+                              "workload sources, and the offered load against capacity per service.",
+             opts, c))
+    return EXIT_OK;
+  const auto loaded = analysis::load(c.file, c.overrides);
+  std::cout << analysis::explain_text(loaded.scenario);
+  return EXIT_OK;
+}
+
+int cmd_run(const std::vector<std::string>& args)
+{
+  Common c;
+  std::string seed, out, format = "table", max_sim_time;
+  analysis::RunLimits limits;
+  po::options_description opts = scenario_options(c);
+  opts.add_options()("seed", po::value(&seed), "the run's seed (same as --set simulation.seed=N)")(
+      "out,o", po::value(&out), "write the result JSON here (atomically)")(
+      "format", po::value(&format), "what to print on stdout: table (default) or json")(
+      "max-events", po::value(&limits.max_events), "stop after this many events; the result is marked incomplete")(
+      "max-sim-time", po::value(&max_sim_time), "stop at this simulated time (e.g. 1h); result marked incomplete");
+  if (!parse(args, "run", "Runs a scenario once. Prints a summary table (or the JSON with --format json) and "
+                          "writes the result JSON with --out.",
+             opts, c))
+    return EXIT_OK;
+  if (format != "table" && format != "json")
+    throw UsageError("--format: expected table or json, found '" + format + "'");
+  if (!max_sim_time.empty()) {
+    auto bound = models::parse_duration_s(max_sim_time);
+    if (!bound || *bound <= 0)
+      throw UsageError("--max-sim-time: expected a duration with a unit (90s, 2h), found '" + max_sim_time + "'");
+    limits.max_sim_time_s = *bound;
+  }
+  if (!seed.empty())
+    c.overrides.push_back("simulation.seed=" + seed);
+  const auto loaded = analysis::load(c.file, c.overrides);
+  const auto result = analysis::run(loaded, limits);
+  const std::string json = results::to_json_text(result);
+  if (!out.empty()) {
+    try {
+      results::write_file_atomic(out, json);
+    } catch (const std::runtime_error& e) {
+      throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
+    }
+  }
+  if (format == "json")
+    std::cout << json;
+  else {
+    std::cout << analysis::summary_table(result);
+    if (!out.empty())
+      std::cout << "\nresult: " << out << "\n";
+  }
+  print_warnings(result.run.warnings);
+  return result.run.complete ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) {
+      std::cerr << USAGE;
+      return EXIT_BAD_INPUT;
+    }
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "-h" || command == "--help" || command == "help") {
+      std::cout << USAGE;
+      return EXIT_OK;
+    }
+    if (command == "--version" || command == "version") {
+      std::cout << "orchsim " << VERSION << " (" << GIT_DESCRIBE << "), SimGrid " << sim::Engine::simgrid_version()
+                << "\n";
+      return EXIT_OK;
+    }
+    if (command == "run")
+      return cmd_run(args);
+    if (command == "check")
+      return cmd_check(args);
+    if (command == "explain")
+      return cmd_explain(args);
+    throw UsageError("unknown command '" + command + "'\n\n" + USAGE);
+  } catch (const sim::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const UsageError& e) {
+    std::cerr << "orchsim: " << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "orchsim: internal error: " << e.what() << "\n";
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,102 @@
+#include "models/OfferedLoad.hpp"
+
+#include <cstdio>
+
+#include "models/WorkloadSource.hpp"
+
+namespace orchsim::models {
+
+namespace {
+std::optional<double> mean_of(const DistributionPtr& d) { return d ? d->mean() : std::optional<double>(0.0); }
+
+std::optional<CallTokens> source_tokens(const SourceSpec& src)
+{
+  CallTokens t;
+  if (src.tokens_from_trace) {
+    const auto& rows = src.arrival.trace->get_rows();
+    for (const auto& row : rows) {
+      t.input += row.input_tokens;
+      t.output += row.output_tokens;
+    }
+    t.input /= static_cast<double>(rows.size());
+    t.output /= static_cast<double>(rows.size());
+    return t;
+  }
+  auto in = mean_of(src.input_tokens);
+  auto out = mean_of(src.output_tokens);
+  if (!in || !out)
+    return std::nullopt;
+  return CallTokens{*in, *out};
+}
+} // namespace
+
+OfferedLoad compute_offered_load(const Scenario& s)
+{
+  OfferedLoad load;
+  std::vector<double> busy(s.services.size(), 0.0); // offered work: sum of rate x mean service time
+  std::vector<bool> known(s.services.size(), true);
+  load.services.resize(s.services.size());
+  for (size_t i = 0; i < s.services.size(); ++i) {
+    load.services[i].service = s.services[i].name;
+    load.services[i].slots = s.services[i].instances * s.services[i].concurrency;
+  }
+  for (const auto& src : s.sources) {
+    auto rate = WorkloadSource::mean_rate_per_s(src);
+    if (!rate) {
+      load.complete = false;
+      continue;
+    }
+    auto tokens = source_tokens(src);
+    for (const auto& step : s.workflows[src.workflow].steps) {
+      double instances = 0;
+      for (uint32_t c : step.candidates)
+        instances += s.services[c].instances;
+      std::optional<CallTokens> step_tokens = tokens;
+      if (step_tokens && step.input_tokens) {
+        auto m = step.input_tokens->mean();
+        step_tokens = m ? std::optional<CallTokens>(CallTokens{*m, step_tokens->output}) : std::nullopt;
+      }
+      if (step_tokens && step.output_tokens) {
+        auto m = step.output_tokens->mean();
+        step_tokens = m ? std::optional<CallTokens>(CallTokens{step_tokens->input, *m}) : std::nullopt;
+      }
+      for (uint32_t c : step.candidates) {
+        const double calls = *rate * s.services[c].instances / instances;
+        load.services[c].calls_per_s += calls;
+        auto mean = step_tokens ? s.services[c].latency->mean_s(*step_tokens) : std::nullopt;
+        if (mean)
+          busy[c] += calls * *mean;
+        else
+          known[c] = false;
+      }
+    }
+  }
+  for (size_t i = 0; i < s.services.size(); ++i) {
+    auto& sl = load.services[i];
+    if (!known[i] || sl.calls_per_s <= 0)
+      continue;
+    sl.mean_service_s = busy[i] / sl.calls_per_s;
+    sl.utilization = busy[i] / sl.slots;
+  }
+  return load;
+}
+
+std::vector<std::string> overload_warnings(const Scenario& s, const OfferedLoad& load)
+{
+  std::vector<std::string> warnings;
+  for (size_t i = 0; i < load.services.size(); ++i) {
+    const auto& sl = load.services[i];
+    if (!sl.utilization || *sl.utilization < 1.0)
+      continue;
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "service '%s' is offered more load than its capacity: utilization %.3g (%.4g calls/s x %.4g s "
+                  "mean service / %u slots); %s",
+                  sl.service.c_str(), *sl.utilization, sl.calls_per_s, *sl.mean_service_s, sl.slots,
+                  s.services[i].queue_capacity ? "its queues will fill and reject calls" : "its queues will grow without bound");
+    warnings.emplace_back(text);
+  }
+  return warnings;
+}
+
+} // namespace orchsim::models

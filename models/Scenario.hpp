@@ -1,0 +1,130 @@
+// models/Scenario.hpp
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/Distribution.hpp"
+#include "models/LatencyModel.hpp"
+#include "models/Trace.hpp"
+
+namespace orchsim::models {
+
+/** A validated scenario: what the loader makes of a YAML file plus overrides. Every name is resolved
+ *  to an index, every value is in SI units (seconds, requests per second, USD). Immutable once loaded;
+ *  the simulation only reads it. The format is documented in scenarios/README.md. */
+
+inline constexpr double INF = std::numeric_limits<double>::infinity();
+
+struct ServiceCost {
+  double per_call_usd = 0.0;
+  double per_input_token_usd = 0.0;
+  double per_output_token_usd = 0.0;
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::vector<std::string> capabilities;
+  uint32_t instances = 1;
+  uint32_t concurrency = 1;                 // slots per instance sharing the instance's FIFO queue
+  std::optional<uint32_t> queue_capacity;   // waiting calls per instance; nullopt: unbounded
+  LatencyModelPtr latency;
+  double error_probability = 0.0;           // a served call fails with this probability
+  ServiceCost cost;
+  double quality = 1.0;                     // answer quality in [0, 1]
+};
+
+struct StepSpec {
+  std::string name;
+  std::string target;                  // the service or capability named in the file
+  bool by_capability = false;          // true: `capability:`, false: `service:`
+  std::vector<uint32_t> candidates;    // services that can serve the step (indices, file order)
+  std::vector<uint32_t> after;         // steps this one waits for (indices)
+  bool optional = false;               // a failure of an optional step does not fail the request
+  DistributionPtr input_tokens;        // overrides the request's tokens for this step when set
+  DistributionPtr output_tokens;
+};
+
+struct WorkflowSpec {
+  std::string name;
+  std::vector<StepSpec> steps;
+  std::vector<uint32_t> topological_order; // step indices, dependencies first (file order among ties)
+};
+
+enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, TRACE };
+
+struct ArrivalSpec {
+  ArrivalProcess process = ArrivalProcess::POISSON;
+  double rate_per_s = 0.0;            // POISSON
+  uint32_t users = 0;                 // CLOSED_LOOP
+  DistributionPtr think_time_s;       // CLOSED_LOOP
+  double rate_on_per_s = 0.0;         // BURSTY: a two-state MMPP, exponential sojourns
+  double rate_off_per_s = 0.0;
+  double mean_on_s = 0.0;
+  double mean_off_s = 0.0;
+  std::shared_ptr<const Trace> trace; // TRACE
+  double time_scale = 1.0;            // TRACE: trace gaps are multiplied by this (0.5: twice the rate)
+  bool loop = false;                  // TRACE: start again at the end
+};
+
+/** One stream of requests into one workflow. */
+struct SourceSpec {
+  std::string name;
+  uint32_t workflow = 0;
+  ArrivalSpec arrival;
+  DistributionPtr input_tokens;  // nullptr: 0 tokens, or the trace's when tokens_from_trace
+  DistributionPtr output_tokens;
+  bool tokens_from_trace = false;
+};
+
+enum class SelectionStrategy { ROUND_ROBIN, RANDOM, LEAST_OUTSTANDING, POWER_OF_D };
+
+struct SelectionSpec {
+  SelectionStrategy strategy = SelectionStrategy::ROUND_ROBIN;
+  uint32_t d = 2; // POWER_OF_D: distinct instances sampled per pick
+};
+
+struct OrchestratorSpec {
+  SelectionSpec selection;
+  double call_timeout_s = INF; // per call, from the call's issue to its response
+};
+
+/** A latency objective: the `percentile` of the workflow's latency must be at most `latency_s`.
+ *  A request is "good" (counts in goodput) when it succeeds within latency_s. */
+struct SloSpec {
+  double percentile = 0.99; // as a fraction: 0.99 for latency_p99
+  double latency_s = INF;
+  std::string key;          // as written: latency_p99
+};
+
+enum class EngineSync { WINDOWED, LOCKSTEP };
+
+struct SimulationSpec {
+  uint64_t seed = 1;
+  std::optional<uint64_t> requests;   // stop arrivals after this many (all sources together) ...
+  std::optional<double> duration_s;   // ... or at this time; exactly one is set
+  double warmup_fraction = 0.0;       // warm-up as a share of requests or duration ...
+  std::optional<double> warmup_s;     // ... or as a time
+  EngineSync engine = EngineSync::WINDOWED;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string path;                     // the file as given
+  SimulationSpec simulation;
+  std::vector<ServiceSpec> services;
+  std::vector<WorkflowSpec> workflows;
+  std::vector<SourceSpec> sources;
+  OrchestratorSpec orchestrator;
+  std::vector<std::optional<SloSpec>> slos; // per workflow
+  std::vector<std::string> overrides;       // `key.path=value` as given, in order
+
+  std::optional<uint32_t> find_service(const std::string& name) const;
+  std::optional<uint32_t> find_workflow(const std::string& name) const;
+};
+
+} // namespace orchsim::models

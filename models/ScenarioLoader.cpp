@@ -1,0 +1,998 @@
+#include "models/ScenarioLoader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/Units.hpp"
+#include "sim/InputError.hpp"
+
+namespace orchsim::models {
+
+namespace {
+
+using sim::InputError;
+using sim::InputLocation;
+
+/** What the loader knows about the document: its file and the overrides applied to it. */
+struct Document {
+  std::string file;
+  std::vector<std::pair<std::string, std::string>> overrides; // key path, "key.path=value"
+};
+
+/** A node of the document and its key path. */
+struct Cursor {
+  YAML::Node node;
+  std::string path;
+};
+
+std::string join(const std::vector<std::string>& items, const std::string& sep = ", ")
+{
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i ? sep : "") + items[i];
+  return out;
+}
+
+std::string describe_found(const YAML::Node& node)
+{
+  if (!node.IsDefined() || node.IsNull())
+    return "nothing";
+  if (node.IsMap())
+    return "a map";
+  if (node.IsSequence())
+    return "a list";
+  std::string text = node.Scalar();
+  if (text.size() > 60)
+    text = text.substr(0, 57) + "...";
+  return "'" + text + "'";
+}
+
+class Loader {
+public:
+  explicit Loader(Document doc) : doc_(std::move(doc)) {}
+
+  Scenario scenario(const YAML::Node& root);
+
+private:
+  // ---- locating and reporting -------------------------------------------------------------------
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const
+  {
+    for (const auto& [override_path, text] : doc_.overrides)
+      if (path == override_path || path.rfind(override_path + ".", 0) == 0)
+        throw InputError(InputLocation{"--set " + text, 0, 0, path}, message);
+    InputLocation where{doc_.file, 0, 0, path};
+    if (!mark.is_null()) {
+      where.line = mark.line + 1;
+      where.column = mark.column + 1;
+    }
+    throw InputError(where, message);
+  }
+  [[noreturn]] void fail(const Cursor& c, const std::string& message) const { fail(c.node.Mark(), c.path, message); }
+  [[noreturn]] void expected(const Cursor& c, const std::string& what) const
+  {
+    fail(c, "expected " + what + ", found " + describe_found(c.node));
+  }
+
+  static std::string child_path(const std::string& parent, const std::string& key)
+  {
+    return parent.empty() ? key : parent + "." + key;
+  }
+
+  // ---- structure --------------------------------------------------------------------------------
+  void require_map(const Cursor& c, const std::string& what) const
+  {
+    if (!c.node.IsMap())
+      expected(c, what);
+    if (c.node.size() == 0)
+      fail(c, "expected " + what + ", found an empty map");
+  }
+  /** Refuses keys not in `allowed` (with a did-you-mean) and duplicated keys. */
+  void check_keys(const Cursor& c, const std::vector<std::string>& allowed) const
+  {
+    std::set<std::string> seen;
+    for (auto it = c.node.begin(); it != c.node.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      const std::string path = child_path(c.path, key);
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string message = "unknown key '" + key + "'";
+        if (auto guess = did_you_mean(key, allowed))
+          message += " (did you mean '" + *guess + "'?)";
+        else
+          message += "; expected one of: " + join(allowed);
+        fail(it->first.Mark(), path, message);
+      }
+      if (!seen.insert(key).second)
+        fail(it->first.Mark(), path, "duplicate key '" + key + "'");
+    }
+  }
+  std::optional<Cursor> optional_child(const Cursor& c, const std::string& key) const
+  {
+    YAML::Node child = c.node[key];
+    if (!child.IsDefined())
+      return std::nullopt;
+    return Cursor{child, child_path(c.path, key)};
+  }
+  Cursor child(const Cursor& c, const std::string& key) const
+  {
+    if (auto found = optional_child(c, key))
+      return *found;
+    fail(c, "missing required key '" + key + "'");
+  }
+
+  // ---- scalars ----------------------------------------------------------------------------------
+  std::string scalar(const Cursor& c, const std::string& what) const
+  {
+    if (!c.node.IsScalar())
+      expected(c, what);
+    return c.node.Scalar();
+  }
+  std::string name(const Cursor& c) const
+  {
+    std::string text = scalar(c, "a name");
+    bool ok = !text.empty() && std::all_of(text.begin(), text.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+    });
+    if (!ok)
+      expected(c, "a name of letters, digits, '-' and '_'");
+    return text;
+  }
+  bool boolean(const Cursor& c) const
+  {
+    const std::string text = scalar(c, "true or false");
+    if (text == "true")
+      return true;
+    if (text == "false")
+      return false;
+    expected(c, "true or false");
+  }
+  double number(const Cursor& c, double min, double max, const std::string& what = "a number") const
+  {
+    auto value = parse_number(scalar(c, what));
+    if (!value)
+      expected(c, what);
+    if (*value < min || *value > max)
+      fail(c, "expected " + what + " in [" + fmt(min) + ", " + fmt(max) + "], found " + describe_found(c.node));
+    return *value;
+  }
+  double positive(const Cursor& c, const std::string& what = "a positive number") const
+  {
+    auto value = parse_number(scalar(c, what));
+    if (!value || *value <= 0)
+      expected(c, what);
+    return *value;
+  }
+  uint64_t count(const Cursor& c, uint64_t min, uint64_t max = 1'000'000'000'000ULL,
+                 const std::string& what = "a whole number") const
+  {
+    auto value = parse_number(scalar(c, what));
+    if (!value || *value != std::floor(*value))
+      expected(c, what);
+    if (*value < static_cast<double>(min) || *value > static_cast<double>(max))
+      fail(c, "expected " + what + " in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
+                  describe_found(c.node));
+    return static_cast<uint64_t>(*value);
+  }
+  double duration(const Cursor& c, bool allow_zero = false) const
+  {
+    const std::string text = scalar(c, "a duration with a unit (250ms, 1.5s, 2m, 1h)");
+    auto value = parse_duration_s(text);
+    if (!value)
+      expected(c, "a duration with a unit (250ms, 1.5s, 2m, 1h)");
+    if (*value < 0 || (*value == 0 && !allow_zero))
+      expected(c, allow_zero ? "a duration >= 0" : "a duration > 0");
+    return *value;
+  }
+  double rate(const Cursor& c, bool allow_zero = false) const
+  {
+    const std::string text = scalar(c, "a rate (120/s, 3000/min, 10/h)");
+    auto value = parse_rate_per_s(text);
+    if (!value)
+      expected(c, "a rate (120/s, 3000/min, 10/h)");
+    if (*value < 0 || (*value == 0 && !allow_zero))
+      expected(c, allow_zero ? "a rate >= 0" : "a rate > 0");
+    return *value;
+  }
+  double probability(const Cursor& c) const
+  {
+    auto value = parse_fraction(scalar(c, "a probability in [0, 1] (0.02 or 2%)"));
+    if (!value)
+      expected(c, "a probability in [0, 1] (0.02 or 2%)");
+    return *value;
+  }
+  template <class Enum>
+  Enum choice(const Cursor& c, const std::vector<std::pair<std::string, Enum>>& options) const
+  {
+    const std::string text = scalar(c, "a name");
+    std::vector<std::string> names;
+    for (const auto& [option, value] : options) {
+      if (option == text)
+        return value;
+      names.push_back(option);
+    }
+    std::string message = "expected one of " + join(names) + ", found '" + text + "'";
+    if (auto guess = did_you_mean(text, names))
+      message += " (did you mean '" + *guess + "'?)";
+    fail(c, message);
+  }
+  static std::string fmt(double v)
+  {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  }
+  template <class Fn>
+  void for_each_item(const Cursor& list, Fn&& fn) const
+  {
+    for (size_t i = 0; i < list.node.size(); ++i)
+      fn(Cursor{list.node[i], child_path(list.path, std::to_string(i))});
+  }
+  template <class Fn>
+  void for_each_entry(const Cursor& map, Fn&& fn) const
+  {
+    for (auto it = map.node.begin(); it != map.node.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      fn(Cursor{it->first, child_path(map.path, key)}, Cursor{it->second, child_path(map.path, key)});
+    }
+  }
+  std::vector<Cursor> list(const Cursor& c, const std::string& what) const
+  {
+    if (!c.node.IsSequence())
+      expected(c, what);
+    if (c.node.size() == 0)
+      fail(c, "expected " + what + ", found an empty list");
+    std::vector<Cursor> items;
+    for_each_item(c, [&](Cursor item) { items.push_back(std::move(item)); });
+    return items;
+  }
+
+  // ---- sections ---------------------------------------------------------------------------------
+  enum class Quantity { TIME, COUNT };
+  double quantity(const Cursor& c, Quantity q, bool allow_zero) const
+  {
+    if (q == Quantity::TIME)
+      return duration(c, allow_zero);
+    auto value = parse_number(scalar(c, "a number >= 0"));
+    if (!value || *value < 0 || (!allow_zero && *value == 0))
+      expected(c, allow_zero ? "a number >= 0" : "a number > 0");
+    return *value;
+  }
+  DistributionPtr distribution(const Cursor& c, Quantity q, const std::vector<std::string>& extra_keys = {}) const;
+  LatencyModelPtr latency(const Cursor& c) const;
+  void simulation(const Cursor& c, SimulationSpec& out) const;
+  ServiceSpec service(const std::string& service_name, const Cursor& c) const;
+  WorkflowSpec workflow(const std::string& workflow_name, const Cursor& c, const Scenario& s) const;
+  void order_steps(const Cursor& c, WorkflowSpec& w) const;
+  SourceSpec source(const Cursor& c, const Scenario& s) const;
+  ArrivalSpec arrival(const Cursor& c) const;
+  void orchestrator(const Cursor& c, OrchestratorSpec& out) const;
+  SloSpec slo(const Cursor& c) const;
+
+  Document doc_;
+  mutable std::map<std::string, std::shared_ptr<const Trace>> traces_;
+};
+
+// ---- distributions ------------------------------------------------------------------------------
+
+DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vector<std::string>& extra_keys) const
+{
+  if (c.node.IsScalar())
+    return make_constant(quantity(c, q, true));
+  if (!c.node.IsMap())
+    expected(c, q == Quantity::TIME ? "a duration or a distribution map {dist: ...}"
+                                    : "a number or a distribution map {dist: ...}");
+  const Cursor kind = child(c, "dist");
+  auto allow = [&](std::vector<std::string> keys) {
+    keys.push_back("dist");
+    keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+    check_keys(c, keys);
+  };
+  enum Kind { CONSTANT, EXPONENTIAL, LOGNORMAL, GAMMA, WEIBULL, PARETO, UNIFORM, EMPIRICAL, HISTOGRAM, MIXTURE };
+  const Kind k = choice<Kind>(kind, {{"constant", CONSTANT},
+                                     {"exponential", EXPONENTIAL},
+                                     {"lognormal", LOGNORMAL},
+                                     {"gamma", GAMMA},
+                                     {"weibull", WEIBULL},
+                                     {"pareto", PARETO},
+                                     {"uniform", UNIFORM},
+                                     {"empirical", EMPIRICAL},
+                                     {"histogram", HISTOGRAM},
+                                     {"mixture", MIXTURE}});
+  switch (k) {
+    case CONSTANT:
+      allow({"value"});
+      return make_constant(quantity(child(c, "value"), q, true));
+    case EXPONENTIAL:
+      allow({"mean"});
+      return make_exponential(quantity(child(c, "mean"), q, false));
+    case LOGNORMAL: {
+      allow({"mean", "median", "sigma", "p99"});
+      auto mean = optional_child(c, "mean");
+      auto median = optional_child(c, "median");
+      auto sigma = optional_child(c, "sigma");
+      auto p99 = optional_child(c, "p99");
+      if (mean && sigma && !median && !p99)
+        return make_lognormal_mean_sigma(quantity(*mean, q, false), number(*sigma, 0, 20, "a sigma"));
+      if (median && sigma && !mean && !p99)
+        return make_lognormal(std::log(quantity(*median, q, false)), number(*sigma, 0, 20, "a sigma"));
+      if (median && p99 && !mean && !sigma) {
+        const double m = quantity(*median, q, false);
+        const double p = quantity(*p99, q, false);
+        if (p < m)
+          fail(*p99, "expected p99 >= median (" + fmt(m) + "), found " + describe_found(p99->node));
+        return make_lognormal_median_p99(m, p);
+      }
+      fail(c, "expected lognormal parameters {mean, sigma}, {median, sigma} or {median, p99}");
+    }
+    case GAMMA: {
+      allow({"shape", "mean", "scale"});
+      const double shape = positive(child(c, "shape"), "a shape > 0");
+      auto mean = optional_child(c, "mean");
+      auto scale = optional_child(c, "scale");
+      if (mean && !scale)
+        return make_gamma(shape, quantity(*mean, q, false) / shape);
+      if (scale && !mean)
+        return make_gamma(shape, quantity(*scale, q, false));
+      fail(c, "expected gamma parameters {shape, mean} or {shape, scale}");
+    }
+    case WEIBULL:
+      allow({"shape", "scale"});
+      return make_weibull(positive(child(c, "shape"), "a shape > 0"), quantity(child(c, "scale"), q, false));
+    case PARETO:
+      allow({"shape", "scale"});
+      return make_pareto(positive(child(c, "shape"), "a shape > 0"), quantity(child(c, "scale"), q, false));
+    case UNIFORM: {
+      allow({"min", "max"});
+      const double lo = quantity(child(c, "min"), q, true);
+      const Cursor max_cursor = child(c, "max");
+      const double hi = quantity(max_cursor, q, true);
+      if (hi < lo)
+        fail(max_cursor, "expected max >= min (" + fmt(lo) + "), found " + describe_found(max_cursor.node));
+      return make_uniform(lo, hi);
+    }
+    case EMPIRICAL: {
+      allow({"samples"});
+      std::vector<double> samples;
+      for (const auto& item : list(child(c, "samples"), "a list of samples"))
+        samples.push_back(quantity(item, q, true));
+      return make_empirical(std::move(samples));
+    }
+    case HISTOGRAM: {
+      allow({"edges", "weights"});
+      const Cursor edges_cursor = child(c, "edges");
+      const Cursor weights_cursor = child(c, "weights");
+      std::vector<double> edges, weights;
+      for (const auto& item : list(edges_cursor, "a list of bin edges")) {
+        edges.push_back(quantity(item, q, true));
+        if (edges.size() > 1 && edges.back() < edges[edges.size() - 2])
+          fail(item, "expected bin edges in increasing order, found " + describe_found(item.node) + " after " +
+                         fmt(edges[edges.size() - 2]));
+      }
+      double total = 0;
+      for (const auto& item : list(weights_cursor, "a list of bin weights")) {
+        weights.push_back(number(item, 0, INF, "a weight >= 0"));
+        total += weights.back();
+      }
+      if (edges.size() != weights.size() + 1)
+        fail(weights_cursor, "expected " + std::to_string(edges.size() - 1) + " weights (one per bin between " +
+                                 std::to_string(edges.size()) + " edges), found " + std::to_string(weights.size()));
+      if (total <= 0)
+        fail(weights_cursor, "expected at least one positive weight");
+      return make_histogram(std::move(edges), std::move(weights));
+    }
+    case MIXTURE: {
+      allow({"components"});
+      std::vector<double> weights;
+      std::vector<DistributionPtr> parts;
+      double total = 0;
+      for (const auto& item : list(child(c, "components"), "a list of components {weight: w, dist: ...}")) {
+        if (!item.node.IsMap())
+          expected(item, "a component map {weight: w, dist: ...}");
+        weights.push_back(number(child(item, "weight"), 0, INF, "a weight >= 0"));
+        total += weights.back();
+        parts.push_back(distribution(item, q, {"weight"}));
+      }
+      if (total <= 0)
+        fail(c, "expected at least one component with a positive weight");
+      return make_mixture(std::move(weights), std::move(parts));
+    }
+  }
+  fail(c, "unreachable distribution kind");
+}
+
+LatencyModelPtr Loader::latency(const Cursor& c) const
+{
+  if (c.node.IsMap() && c.node["model"].IsDefined()) {
+    const Cursor model = child(c, "model");
+    enum Model { LLM };
+    choice<Model>(model, {{"llm", LLM}});
+    check_keys(c, {"model", "ttft", "ttft_per_input_token", "tpot"});
+    double per_input = 0;
+    if (auto per = optional_child(c, "ttft_per_input_token"))
+      per_input = duration(*per, true);
+    return make_llm_latency(distribution(child(c, "ttft"), Quantity::TIME), per_input,
+                            distribution(child(c, "tpot"), Quantity::TIME));
+  }
+  return make_distribution_latency(distribution(c, Quantity::TIME));
+}
+
+// ---- sections -----------------------------------------------------------------------------------
+
+void Loader::simulation(const Cursor& c, SimulationSpec& out) const
+{
+  require_map(c, "the simulation map {seed, requests or duration, warmup}");
+  check_keys(c, {"seed", "requests", "duration", "warmup", "engine"});
+  if (auto seed = optional_child(c, "seed"))
+    out.seed = count(*seed, 0, (1ULL << 53), "a seed (a whole number >= 0)");
+  auto requests = optional_child(c, "requests");
+  auto duration_c = optional_child(c, "duration");
+  if (requests && duration_c)
+    fail(*duration_c, "expected either 'requests' or 'duration', not both");
+  if (!requests && !duration_c)
+    fail(c, "missing required key 'requests' or 'duration' (how long to run)");
+  if (requests)
+    out.requests = count(*requests, 1, 10'000'000'000ULL, "a request count");
+  if (duration_c)
+    out.duration_s = duration(*duration_c);
+  if (auto warmup = optional_child(c, "warmup")) {
+    const std::string text = scalar(*warmup, "a warm-up share (10%) or duration (60s)");
+    if (auto fraction = parse_fraction(text)) {
+      if (*fraction >= 1.0)
+        fail(*warmup, "expected a warm-up below 100% (something must be measured), found '" + text + "'");
+      out.warmup_fraction = *fraction;
+    } else if (auto seconds = parse_duration_s(text)) {
+      if (*seconds < 0)
+        expected(*warmup, "a warm-up >= 0");
+      if (out.duration_s && *seconds >= *out.duration_s)
+        fail(*warmup, "expected a warm-up shorter than the duration (" + fmt(*out.duration_s) + " s), found '" +
+                          text + "'");
+      out.warmup_s = *seconds;
+    } else {
+      expected(*warmup, "a warm-up share (10%) or duration (60s)");
+    }
+  }
+  if (auto engine = optional_child(c, "engine"))
+    out.engine = choice<EngineSync>(*engine, {{"windowed", EngineSync::WINDOWED}, {"lockstep", EngineSync::LOCKSTEP}});
+}
+
+ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) const
+{
+  require_map(c, "a service map {instances, concurrency, latency, ...}");
+  check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
+                 "quality"});
+  ServiceSpec s;
+  s.name = service_name;
+  if (auto caps = optional_child(c, "capabilities")) {
+    std::set<std::string> seen;
+    for (const auto& item : list(*caps, "a list of capability names")) {
+      s.capabilities.push_back(name(item));
+      if (!seen.insert(s.capabilities.back()).second)
+        fail(item, "duplicate capability '" + s.capabilities.back() + "'");
+    }
+  }
+  if (auto instances = optional_child(c, "instances"))
+    s.instances = static_cast<uint32_t>(count(*instances, 1, 1'000'000, "an instance count"));
+  if (auto concurrency = optional_child(c, "concurrency"))
+    s.concurrency = static_cast<uint32_t>(count(*concurrency, 1, 1'000'000, "a concurrency (slots per instance)"));
+  if (auto queue = optional_child(c, "queue")) {
+    if (queue->node.IsScalar() && queue->node.Scalar() == "unbounded")
+      s.queue_capacity.reset();
+    else
+      s.queue_capacity = static_cast<uint32_t>(count(*queue, 0, 100'000'000, "'unbounded' or a queue capacity"));
+  }
+  s.latency = latency(child(c, "latency"));
+  if (auto errors = optional_child(c, "errors")) {
+    if (errors->node.IsMap()) {
+      check_keys(*errors, {"probability"});
+      s.error_probability = probability(child(*errors, "probability"));
+    } else {
+      s.error_probability = probability(*errors);
+    }
+  }
+  if (auto cost = optional_child(c, "cost")) {
+    require_map(*cost, "a cost map {per_call, per_input_token, per_output_token} in USD");
+    check_keys(*cost, {"per_call", "per_input_token", "per_output_token"});
+    if (auto v = optional_child(*cost, "per_call"))
+      s.cost.per_call_usd = number(*v, 0, 1e9, "a cost in USD");
+    if (auto v = optional_child(*cost, "per_input_token"))
+      s.cost.per_input_token_usd = number(*v, 0, 1e9, "a cost in USD");
+    if (auto v = optional_child(*cost, "per_output_token"))
+      s.cost.per_output_token_usd = number(*v, 0, 1e9, "a cost in USD");
+  }
+  if (auto quality = optional_child(c, "quality"))
+    s.quality = number(*quality, 0, 1, "a quality score");
+  return s;
+}
+
+WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c, const Scenario& s) const
+{
+  require_map(c, "a workflow map {steps: [...]}");
+  check_keys(c, {"description", "steps"});
+  WorkflowSpec w;
+  w.name = workflow_name;
+  const Cursor steps = child(c, "steps");
+  const auto items = list(steps, "a list of steps");
+  std::map<std::string, uint32_t> index;
+  for (const auto& item : items) {
+    require_map(item, "a step map {name, service or capability, after}");
+    const std::string step_name = name(child(item, "name"));
+    if (!index.emplace(step_name, static_cast<uint32_t>(index.size())).second)
+      fail(child(item, "name"), "duplicate step name '" + step_name + "'");
+  }
+  std::vector<std::string> all_services, all_capabilities;
+  for (const auto& svc : s.services) {
+    all_services.push_back(svc.name);
+    for (const auto& cap : svc.capabilities)
+      if (std::find(all_capabilities.begin(), all_capabilities.end(), cap) == all_capabilities.end())
+        all_capabilities.push_back(cap);
+  }
+  for (const auto& item : items) {
+    check_keys(item, {"name", "service", "capability", "after", "optional", "input_tokens", "output_tokens"});
+    StepSpec step;
+    step.name = item.node["name"].Scalar();
+    auto service_c = optional_child(item, "service");
+    auto capability_c = optional_child(item, "capability");
+    if (service_c && capability_c)
+      fail(*capability_c, "expected either 'service' or 'capability', not both");
+    if (!service_c && !capability_c)
+      fail(item, "missing required key 'service' or 'capability' (what the step calls)");
+    if (service_c) {
+      step.target = name(*service_c);
+      auto found = s.find_service(step.target);
+      if (!found) {
+        std::string message = "unknown service '" + step.target + "'";
+        if (auto guess = did_you_mean(step.target, all_services))
+          message += " (did you mean '" + *guess + "'?)";
+        fail(*service_c, message);
+      }
+      step.candidates.push_back(*found);
+    } else {
+      step.by_capability = true;
+      step.target = name(*capability_c);
+      for (uint32_t i = 0; i < s.services.size(); ++i) {
+        const auto& caps = s.services[i].capabilities;
+        if (std::find(caps.begin(), caps.end(), step.target) != caps.end())
+          step.candidates.push_back(i);
+      }
+      if (step.candidates.empty()) {
+        std::string message = "no service offers capability '" + step.target + "'";
+        if (auto guess = did_you_mean(step.target, all_capabilities))
+          message += " (did you mean '" + *guess + "'?)";
+        fail(*capability_c, message);
+      }
+    }
+    if (auto after = optional_child(item, "after")) {
+      std::vector<Cursor> deps;
+      if (after->node.IsScalar())
+        deps.push_back(*after);
+      else if (after->node.IsSequence())
+        for_each_item(*after, [&](Cursor d) { deps.push_back(std::move(d)); });
+      else
+        expected(*after, "a step name or a list of step names");
+      for (const auto& dep : deps) {
+        const std::string dep_name = name(dep);
+        auto it = index.find(dep_name);
+        if (it == index.end()) {
+          std::vector<std::string> names;
+          for (const auto& [n, i] : index)
+            names.push_back(n);
+          std::string message = "unknown step '" + dep_name + "' in workflow '" + workflow_name + "'";
+          if (auto guess = did_you_mean(dep_name, names))
+            message += " (did you mean '" + *guess + "'?)";
+          fail(dep, message);
+        }
+        if (dep_name == step.name)
+          fail(dep, "a step cannot wait for itself ('" + dep_name + "')");
+        if (std::find(step.after.begin(), step.after.end(), it->second) != step.after.end())
+          fail(dep, "duplicate dependency '" + dep_name + "'");
+        step.after.push_back(it->second);
+      }
+    }
+    if (auto optional = optional_child(item, "optional"))
+      step.optional = boolean(*optional);
+    if (auto tokens = optional_child(item, "input_tokens"))
+      step.input_tokens = distribution(*tokens, Quantity::COUNT);
+    if (auto tokens = optional_child(item, "output_tokens"))
+      step.output_tokens = distribution(*tokens, Quantity::COUNT);
+    w.steps.push_back(std::move(step));
+  }
+  order_steps(steps, w);
+  return w;
+}
+
+/** Kahn's algorithm, lowest index first among ready steps; a leftover means a cycle, which is printed. */
+void Loader::order_steps(const Cursor& c, WorkflowSpec& w) const
+{
+  const size_t n = w.steps.size();
+  std::vector<uint32_t> waiting(n, 0);
+  std::vector<std::vector<uint32_t>> dependents(n);
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t dep : w.steps[i].after) {
+      ++waiting[i];
+      dependents[dep].push_back(i);
+    }
+  std::set<uint32_t> ready;
+  for (uint32_t i = 0; i < n; ++i)
+    if (waiting[i] == 0)
+      ready.insert(i);
+  while (!ready.empty()) {
+    const uint32_t i = *ready.begin();
+    ready.erase(ready.begin());
+    w.topological_order.push_back(i);
+    for (uint32_t d : dependents[i])
+      if (--waiting[d] == 0)
+        ready.insert(d);
+  }
+  if (w.topological_order.size() == n)
+    return;
+  // Walk back along unfinished dependencies from any unfinished step until a step repeats.
+  uint32_t at = 0;
+  while (waiting[at] == 0)
+    ++at;
+  std::vector<uint32_t> walk;
+  std::vector<int> position(n, -1);
+  while (position[at] < 0) {
+    position[at] = static_cast<int>(walk.size());
+    walk.push_back(at);
+    for (uint32_t dep : w.steps[at].after)
+      if (waiting[dep] > 0) {
+        at = dep;
+        break;
+      }
+  }
+  std::vector<std::string> cycle;
+  for (size_t k = walk.size(); k-- > static_cast<size_t>(position[at]);)
+    cycle.push_back(w.steps[walk[k]].name);
+  cycle.push_back(cycle.front());
+  fail(c, "workflow '" + w.name + "' has a dependency cycle: " + join(cycle, " -> "));
+}
+
+ArrivalSpec Loader::arrival(const Cursor& c) const
+{
+  require_map(c, "an arrival map {process: poisson|closed_loop|bursty|trace, ...}");
+  ArrivalSpec a;
+  a.process = choice<ArrivalProcess>(child(c, "process"), {{"poisson", ArrivalProcess::POISSON},
+                                                            {"closed_loop", ArrivalProcess::CLOSED_LOOP},
+                                                            {"bursty", ArrivalProcess::BURSTY},
+                                                            {"trace", ArrivalProcess::TRACE}});
+  switch (a.process) {
+    case ArrivalProcess::POISSON:
+      check_keys(c, {"process", "rate"});
+      a.rate_per_s = rate(child(c, "rate"));
+      break;
+    case ArrivalProcess::CLOSED_LOOP:
+      check_keys(c, {"process", "users", "think_time"});
+      a.users = static_cast<uint32_t>(count(child(c, "users"), 1, 10'000'000, "a number of users"));
+      a.think_time_s = distribution(child(c, "think_time"), Quantity::TIME);
+      break;
+    case ArrivalProcess::BURSTY:
+      check_keys(c, {"process", "rate_on", "rate_off", "mean_on", "mean_off"});
+      a.rate_on_per_s = rate(child(c, "rate_on"));
+      a.rate_off_per_s = rate(child(c, "rate_off"), true);
+      a.mean_on_s = duration(child(c, "mean_on"));
+      a.mean_off_s = duration(child(c, "mean_off"));
+      break;
+    case ArrivalProcess::TRACE: {
+      check_keys(c, {"process", "file", "columns", "time_format", "time_scale", "loop"});
+      const Cursor file = child(c, "file");
+      const std::string relative = scalar(file, "a trace file path");
+      if (relative.empty())
+        expected(file, "a trace file path");
+      namespace fs = std::filesystem;
+      fs::path full = relative;
+      if (full.is_relative())
+        full = fs::path(doc_.file).parent_path() / full;
+      TraceColumns columns;
+      if (auto cols = optional_child(c, "columns")) {
+        require_map(*cols, "a column map {time, input_tokens, output_tokens}");
+        check_keys(*cols, {"time", "input_tokens", "output_tokens"});
+        if (auto v = optional_child(*cols, "time"))
+          columns.time = scalar(*v, "a column name");
+        if (auto v = optional_child(*cols, "input_tokens"))
+          columns.input_tokens = v->node.IsNull() ? "" : scalar(*v, "a column name");
+        if (auto v = optional_child(*cols, "output_tokens"))
+          columns.output_tokens = v->node.IsNull() ? "" : scalar(*v, "a column name");
+      }
+      if (auto v = optional_child(c, "time_format"))
+        columns.time_format = choice<TraceTimeFormat>(*v, {{"auto", TraceTimeFormat::AUTO},
+                                                           {"datetime", TraceTimeFormat::DATETIME},
+                                                           {"seconds", TraceTimeFormat::SECONDS}});
+      if (auto v = optional_child(c, "time_scale"))
+        a.time_scale = positive(*v, "a time scale > 0");
+      if (auto v = optional_child(c, "loop"))
+        a.loop = boolean(*v);
+      const std::string key = full.lexically_normal().string() + "|" + columns.time + "|" + columns.input_tokens +
+                              "|" + columns.output_tokens + "|" + std::to_string(int(columns.time_format));
+      auto& cached = traces_[key];
+      if (!cached) {
+        InputLocation from{doc_.file, file.node.Mark().line + 1, file.node.Mark().column + 1, file.path};
+        cached = std::make_shared<const Trace>(Trace::load(full.lexically_normal().string(), columns, {}, from));
+      }
+      a.trace = cached;
+      if (a.loop && a.trace->get_span_s() <= 0)
+        fail(c, "a looping trace needs a time span > 0; this trace's rows all share one time");
+      break;
+    }
+  }
+  return a;
+}
+
+SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
+{
+  require_map(c, "a workload source map {workflow, arrival}");
+  check_keys(c, {"name", "workflow", "arrival", "tokens"});
+  SourceSpec src;
+  const Cursor workflow_c = child(c, "workflow");
+  const std::string workflow_name = name(workflow_c);
+  auto found = s.find_workflow(workflow_name);
+  if (!found) {
+    std::vector<std::string> names;
+    for (const auto& w : s.workflows)
+      names.push_back(w.name);
+    std::string message = "unknown workflow '" + workflow_name + "'";
+    if (auto guess = did_you_mean(workflow_name, names))
+      message += " (did you mean '" + *guess + "'?)";
+    fail(workflow_c, message);
+  }
+  src.workflow = *found;
+  src.name = workflow_name;
+  if (auto n = optional_child(c, "name"))
+    src.name = name(*n);
+  src.arrival = arrival(child(c, "arrival"));
+  if (auto tokens = optional_child(c, "tokens")) {
+    require_map(*tokens, "a token map {input, output}");
+    check_keys(*tokens, {"input", "output"});
+    if (auto v = optional_child(*tokens, "input"))
+      src.input_tokens = distribution(*v, Quantity::COUNT);
+    if (auto v = optional_child(*tokens, "output"))
+      src.output_tokens = distribution(*v, Quantity::COUNT);
+  } else if (src.arrival.process == ArrivalProcess::TRACE) {
+    src.tokens_from_trace = true;
+  }
+  return src;
+}
+
+void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
+{
+  require_map(c, "the orchestrator map {selection, timeout}");
+  check_keys(c, {"selection", "timeout"});
+  if (auto sel = optional_child(c, "selection")) {
+    require_map(*sel, "a selection map {strategy, ...}");
+    out.selection.strategy = choice<SelectionStrategy>(child(*sel, "strategy"),
+                                                       {{"round_robin", SelectionStrategy::ROUND_ROBIN},
+                                                        {"random", SelectionStrategy::RANDOM},
+                                                        {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
+                                                        {"power_of_d", SelectionStrategy::POWER_OF_D}});
+    if (out.selection.strategy == SelectionStrategy::POWER_OF_D) {
+      check_keys(*sel, {"strategy", "d"});
+      if (auto d = optional_child(*sel, "d"))
+        out.selection.d = static_cast<uint32_t>(count(*d, 1, 1'000'000, "d (instances sampled per pick)"));
+    } else {
+      check_keys(*sel, {"strategy"});
+    }
+  }
+  if (auto timeout = optional_child(c, "timeout")) {
+    if (timeout->node.IsScalar() && timeout->node.Scalar() == "none")
+      out.call_timeout_s = INF;
+    else
+      out.call_timeout_s = duration(*timeout);
+  }
+}
+
+SloSpec Loader::slo(const Cursor& c) const
+{
+  require_map(c, "an SLO map {latency_p99: 2s}");
+  if (c.node.size() != 1)
+    fail(c, "expected one latency target per workflow (latency_p50, latency_p95, latency_p99, latency_p999)");
+  auto it = c.node.begin();
+  const std::string key = it->first.as<std::string>();
+  const Cursor value{it->second, child_path(c.path, key)};
+  const std::string prefix = "latency_p";
+  std::string digits = key.rfind(prefix, 0) == 0 ? key.substr(prefix.size()) : "";
+  bool ok = digits.size() >= 2 && std::all_of(digits.begin(), digits.end(), ::isdigit);
+  if (!ok) {
+    std::string message = "unknown key '" + key + "'; expected latency_pNN (latency_p50, latency_p99, latency_p999)";
+    fail(it->first.Mark(), value.path, message);
+  }
+  SloSpec slo;
+  slo.key = key;
+  // latency_p99 -> 0.99, latency_p999 -> 0.999, latency_p50 -> 0.50
+  slo.percentile = std::stod("0." + digits);
+  slo.latency_s = duration(value);
+  return slo;
+}
+
+Scenario Loader::scenario(const YAML::Node& root)
+{
+  const Cursor top{root, ""};
+  if (!root.IsMap())
+    expected(top, "a scenario map {simulation, services, workflows, workload}");
+  check_keys(top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo"});
+  Scenario s;
+  s.path = doc_.file;
+  s.name = std::filesystem::path(doc_.file).stem().string();
+  if (auto n = optional_child(top, "name"))
+    s.name = scalar(*n, "a scenario name");
+  if (auto d = optional_child(top, "description"))
+    s.description = scalar(*d, "a description");
+  simulation(child(top, "simulation"), s.simulation);
+
+  const Cursor services = child(top, "services");
+  require_map(services, "a map of services {name: {...}}");
+  for_each_entry(services, [&](const Cursor& key, const Cursor& value) {
+    s.services.push_back(service(name(key), value));
+  });
+
+  const Cursor workflows = child(top, "workflows");
+  require_map(workflows, "a map of workflows {name: {steps: [...]}}");
+  // Names first, so that errors inside a workflow can tell known from unknown workflows.
+  for_each_entry(workflows, [&](const Cursor& key, const Cursor&) {
+    s.workflows.push_back(WorkflowSpec{name(key), {}, {}});
+  });
+  {
+    size_t i = 0;
+    for_each_entry(workflows, [&](const Cursor& key, const Cursor& value) {
+      s.workflows[i] = workflow(key.node.Scalar(), value, s);
+      ++i;
+    });
+  }
+
+  const Cursor workload = child(top, "workload");
+  std::map<std::string, int> source_names;
+  for (const auto& item : list(workload, "a list of workload sources")) {
+    s.sources.push_back(source(item, s));
+    if (++source_names[s.sources.back().name] > 1)
+      fail(item, "duplicate source name '" + s.sources.back().name +
+                     "': give each source of the same workflow its own 'name'");
+  }
+
+  if (auto orch = optional_child(top, "orchestrator"))
+    orchestrator(*orch, s.orchestrator);
+
+  s.slos.resize(s.workflows.size());
+  if (auto slos = optional_child(top, "slo")) {
+    require_map(*slos, "a map of SLOs {workflow: {latency_p99: 2s}}");
+    for_each_entry(*slos, [&](const Cursor& key, const Cursor& value) {
+      const std::string workflow_name = key.node.Scalar();
+      auto found = s.find_workflow(workflow_name);
+      if (!found) {
+        std::vector<std::string> names;
+        for (const auto& w : s.workflows)
+          names.push_back(w.name);
+        std::string message = "unknown workflow '" + workflow_name + "'";
+        if (auto guess = did_you_mean(workflow_name, names))
+          message += " (did you mean '" + *guess + "'?)";
+        fail(key.node.Mark(), key.path, message);
+      }
+      s.slos[*found] = slo(value);
+    });
+  }
+  return s;
+}
+
+// ---- document and overrides ---------------------------------------------------------------------
+
+YAML::Node parse_yaml(const std::string& text, const std::string& where, int line_offset = 0)
+{
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    InputLocation loc{where, e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset,
+                      e.mark.is_null() ? 0 : e.mark.column + 1, ""};
+    throw InputError(loc, "malformed YAML: " + e.msg);
+  }
+}
+
+/** Applies `key.path=value` to the document, creating maps on the way. Returns the key path. */
+std::string apply_override(YAML::Node& root, const std::string& text)
+{
+  const InputLocation where{"--set " + text, 0, 0, ""};
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(where, "expected key.path=value, found '" + text + "'");
+  const std::string path = text.substr(0, eq);
+  const std::string value_text = text.substr(eq + 1);
+  YAML::Node value = parse_yaml(value_text.empty() ? "''" : value_text, "--set " + text);
+  std::vector<std::string> parts;
+  std::stringstream split(path);
+  for (std::string part; std::getline(split, part, '.');) {
+    if (part.empty())
+      throw InputError(InputLocation{"--set " + text, 0, 0, path}, "empty segment in key path '" + path + "'");
+    parts.push_back(part);
+  }
+  if (!root.IsDefined() || root.IsNull())
+    root = YAML::Node(YAML::NodeType::Map);
+  YAML::Node at;
+  at.reset(root);
+  std::string walked;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    walked = walked.empty() ? part : walked + "." + part;
+    const bool last = i + 1 == parts.size();
+    if (at.IsSequence()) {
+      auto index = parse_number(part);
+      if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(at.size()))
+        throw InputError(InputLocation{"--set " + text, 0, 0, walked},
+                         "expected an index in [0, " + std::to_string(at.size()) + ") into the list, found '" +
+                             part + "'");
+      const auto k = static_cast<size_t>(*index);
+      if (last) {
+        at[k] = value;
+        return path;
+      }
+      YAML::Node next = at[k];
+      at.reset(next);
+      continue;
+    }
+    if (!at.IsMap()) {
+      if (at.IsNull()) {
+        at = YAML::Node(YAML::NodeType::Map);
+      } else {
+        throw InputError(InputLocation{"--set " + text, 0, 0, walked},
+                         "cannot set a key inside a value that is not a map");
+      }
+    }
+    if (last) {
+      at[part] = value;
+      return path;
+    }
+    if (!at[part].IsDefined() || at[part].IsNull())
+      at[part] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node next = at[part];
+    at.reset(next);
+  }
+  return path;
+}
+
+} // namespace
+
+std::optional<uint32_t> Scenario::find_service(const std::string& name) const
+{
+  for (uint32_t i = 0; i < services.size(); ++i)
+    if (services[i].name == name)
+      return i;
+  return std::nullopt;
+}
+
+std::optional<uint32_t> Scenario::find_workflow(const std::string& name) const
+{
+  for (uint32_t i = 0; i < workflows.size(); ++i)
+    if (workflows[i].name == name)
+      return i;
+  return std::nullopt;
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides)
+{
+  YAML::Node root = parse_yaml(text, path);
+  Document doc{path, {}};
+  for (const auto& o : overrides)
+    doc.overrides.emplace_back(apply_override(root, o), o);
+  Loader loader(doc);
+  Scenario s = loader.scenario(root);
+  s.overrides = overrides;
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(InputLocation{path, 0, 0, ""}, std::string("cannot open scenario file: ") + std::strerror(errno));
+  if (std::filesystem::is_directory(path))
+    throw InputError(InputLocation{path, 0, 0, ""}, "expected a scenario file, found a directory");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return load_scenario_text(buffer.str(), path, overrides);
+}
+
+} // namespace orchsim::models

@@ -1,0 +1,65 @@
+// orchestrator/RunStats.hpp
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/Scenario.hpp"
+#include "sim/Histogram.hpp"
+#include "sim/TimeAverage.hpp"
+
+namespace orchsim::orchestrator {
+
+/** Why a request or a call failed. */
+struct FailureCounts {
+  uint64_t error = 0;    // the service answered with an error
+  uint64_t timeout = 0;  // no answer within the per-call timeout
+  uint64_t rejected = 0; // the instance's queue was full
+  uint64_t total() const { return error + timeout + rejected; }
+};
+
+/** What one workflow measured over the measurement window (warm-up excluded). */
+struct WorkflowStats {
+  std::string name;
+  uint64_t offered = 0;   // measured requests that arrived
+  uint64_t completed = 0; // ... that succeeded
+  FailureCounts failed;   // ... that failed, by the cause of the first mandatory step that failed
+  uint64_t good = 0;      // ... that succeeded within the SLO latency (all successes without an SLO)
+  sim::Histogram latency_s; // arrival to completion of successful requests
+  double cost_usd = 0.0;    // every call of measured requests that a service served
+  double quality_sum = 0.0; // sum over successes of the mean quality of the services that answered
+  sim::TimeAverage in_flight; // requests in the system, all of them
+  std::optional<models::SloSpec> slo;
+};
+
+/** What one service measured over the measurement window: calls of measured requests. */
+struct ServiceStats {
+  std::string name;
+  uint32_t slots = 0;     // instances x concurrency
+  uint64_t offered = 0;   // calls sent to the service
+  uint64_t completed = 0; // answered successfully while the orchestrator still waited
+  FailureCounts failed;
+  uint64_t canceled = 0;  // abandoned because the request had already failed
+  uint64_t served = 0;    // calls whose service finished (answered, errored or abandoned)
+  sim::Histogram latency_s; // issue to answer of completed calls (queueing + service)
+  double cost_usd = 0.0;
+  sim::TimeAverage busy_slots; // all calls, over the window
+  sim::TimeAverage queued;     // waiting calls, over the window
+};
+
+/** Everything a run measured; analysis turns it into a results::RunResult. */
+struct RunStats {
+  double window_start_s = 0.0;
+  double window_end_s = 0.0;
+  double end_s = 0.0;          // the last event (drain included)
+  uint64_t arrivals = 0;       // all requests, warm-up included
+  uint64_t events = 0;
+  uint64_t simgrid_timers = 0;
+  bool truncated = false;      // an engine bound ended the run early
+  std::vector<WorkflowStats> workflows;
+  std::vector<ServiceStats> services;
+  double window_s() const { return window_end_s - window_start_s; }
+};
+
+} // namespace orchsim::orchestrator

@@ -1,0 +1,100 @@
+#include "results/RunResult.hpp"
+
+namespace orchsim::results {
+
+namespace {
+using nlohmann::json;
+
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json latency_json(const LatencySummary& l)
+{
+  return {{"count", l.count}, {"mean", l.mean}, {"p50", l.p50},   {"p90", l.p90},
+          {"p95", l.p95},     {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
+}
+
+json failures_json(const Failures& f) { return {{"error", f.error}, {"timeout", f.timeout}, {"rejected", f.rejected}}; }
+
+json workflow_json(const WorkflowMetrics& w)
+{
+  json j = {{"offered", w.offered},
+            {"completed", w.completed},
+            {"failed", w.failed},
+            {"failures", failures_json(w.failures)},
+            {"success_ratio", w.success_ratio},
+            {"throughput_per_s", w.throughput_per_s},
+            {"goodput_per_s", w.goodput_per_s},
+            {"latency_s", latency_json(w.latency_s)},
+            {"mean_in_flight", w.mean_in_flight},
+            {"cost_usd", w.cost_usd},
+            {"cost_per_success_usd", optional_number(w.cost_per_success_usd)},
+            {"mean_quality", optional_number(w.mean_quality)},
+            {"slo", nullptr}};
+  if (w.slo)
+    j["slo"] = {{"objective", w.slo->objective}, {"percentile", w.slo->percentile},
+                {"target_s", w.slo->target_s},   {"measured_s", w.slo->measured_s},
+                {"met", w.slo->met},             {"attainment", w.slo->attainment}};
+  return j;
+}
+
+json service_json(const ServiceMetrics& s)
+{
+  return {{"slots", s.slots},
+          {"offered", s.offered},
+          {"completed", s.completed},
+          {"failed", s.failures.error + s.failures.timeout + s.failures.rejected},
+          {"failures", failures_json(s.failures)},
+          {"canceled", s.canceled},
+          {"served", s.served},
+          {"throughput_per_s", s.throughput_per_s},
+          {"utilization", s.utilization},
+          {"mean_queue_length", s.mean_queue_length},
+          {"latency_s", latency_json(s.latency_s)},
+          {"cost_usd", s.cost_usd},
+          {"cost_per_success_usd", optional_number(s.cost_per_success_usd)}};
+}
+} // namespace
+
+json to_json(const RunResult& r)
+{
+  json workflows = json::object();
+  for (const auto& [name, w] : r.workflows)
+    workflows[name] = workflow_json(w);
+  json services = json::object();
+  for (const auto& [name, s] : r.services)
+    services[name] = service_json(s);
+  return {
+      {"schema_version", r.schema_version},
+      {"context",
+       {{"orchsim_version", r.context.orchsim_version},
+        {"git_describe", r.context.git_describe},
+        {"simgrid_version", r.context.simgrid_version},
+        {"scenario", {{"name", r.context.scenario_name},
+                      {"path", r.context.scenario_path},
+                      {"sha256", r.context.scenario_sha256}}},
+        {"seed", r.context.seed},
+        {"overrides", r.context.overrides},
+        {"selection", r.context.selection}}},
+      {"metrics",
+       {{"run",
+         {{"window_start_s", r.run.window_start_s},
+          {"window_end_s", r.run.window_end_s},
+          {"window_s", r.run.window_s},
+          {"end_s", r.run.end_s},
+          {"arrivals", r.run.arrivals},
+          {"events", r.run.events},
+          {"complete", r.run.complete},
+          {"warnings", r.run.warnings}}},
+        {"workflows", workflows},
+        {"services", services}}},
+      {"host",
+       {{"wall_time_s", r.host.wall_time_s},
+        {"events_per_wall_s", r.host.events_per_wall_s},
+        {"hostname", r.host.hostname},
+        {"cores", r.host.cores}}},
+  };
+}
+
+std::string to_json_text(const RunResult& result) { return to_json(result).dump(2) + "\n"; }
+
+} // namespace orchsim::results

@@ -1,0 +1,100 @@
+// results/RunResult.hpp
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace orchsim::results {
+
+/** The result of one run: what results/SCHEMA.md documents, field by field, with units.
+ *  Plain values, no behaviour; `to_json` is the only serialisation. Everything outside `host` is a
+ *  pure function of (scenario file, seed, overrides, orchsim build), so two runs of the same inputs
+ *  give byte-identical JSON apart from `host`. */
+inline constexpr int SCHEMA_VERSION = 1;
+
+struct LatencySummary {
+  uint64_t count = 0;
+  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0; // seconds
+};
+
+struct Failures {
+  uint64_t error = 0, timeout = 0, rejected = 0;
+};
+
+struct SloResult {
+  std::string objective;      // latency_p99
+  double percentile = 0;      // 0.99
+  double target_s = 0;
+  double measured_s = 0;      // the same percentile of the measured latency
+  bool met = false;           // measured_s <= target_s
+  double attainment = 0;      // successes within target_s / successes
+};
+
+struct WorkflowMetrics {
+  uint64_t offered = 0, completed = 0, failed = 0;
+  Failures failures;
+  double success_ratio = 0;          // completed / offered
+  double throughput_per_s = 0;       // completed / window
+  double goodput_per_s = 0;          // completed within the SLO latency / window
+  LatencySummary latency_s;
+  double mean_in_flight = 0;         // time-average of requests in the system
+  double cost_usd = 0;
+  std::optional<double> cost_per_success_usd;
+  std::optional<double> mean_quality; // mean over successes of the answering services' quality
+  std::optional<SloResult> slo;
+};
+
+struct ServiceMetrics {
+  uint32_t slots = 0;
+  uint64_t offered = 0, completed = 0, canceled = 0, served = 0;
+  Failures failures;
+  double throughput_per_s = 0;
+  double utilization = 0;            // time-average busy slots / slots
+  double mean_queue_length = 0;      // time-average waiting calls, all instances together
+  LatencySummary latency_s;
+  double cost_usd = 0;
+  std::optional<double> cost_per_success_usd;
+};
+
+struct RunInfo {
+  double window_start_s = 0, window_end_s = 0, window_s = 0; // measurement window, simulated seconds
+  double end_s = 0;               // last event, drain included
+  uint64_t arrivals = 0;          // all requests, warm-up included
+  uint64_t events = 0;
+  bool complete = true;           // false when a bound ended the run early
+  std::vector<std::string> warnings;
+};
+
+struct RunContext {
+  std::string orchsim_version, git_describe, simgrid_version;
+  std::string scenario_name, scenario_path, scenario_sha256;
+  uint64_t seed = 0;
+  std::vector<std::string> overrides;
+  std::string selection;          // the selection strategy that ran
+};
+
+struct HostInfo {
+  double wall_time_s = 0;
+  double events_per_wall_s = 0;
+  std::string hostname;
+  unsigned cores = 0;
+};
+
+struct RunResult {
+  int schema_version = SCHEMA_VERSION;
+  RunContext context;
+  RunInfo run;
+  std::map<std::string, WorkflowMetrics> workflows;
+  std::map<std::string, ServiceMetrics> services;
+  HostInfo host;
+};
+
+nlohmann::json to_json(const RunResult& result);
+/** The JSON text of a result: two-space indentation, keys sorted, a final newline. */
+std::string to_json_text(const RunResult& result);
+
+} // namespace orchsim::results

@@ -1,0 +1,96 @@
+#include "sim/Engine.hpp"
+
+#include <limits>
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+#include <simgrid/version.h>
+#include <xbt/log.h>
+
+namespace orchsim::sim {
+
+namespace {
+/** SimGrid allows one engine per process: made on first use, with a one-host default platform. */
+simgrid::s4u::Engine& simgrid_engine()
+{
+  static simgrid::s4u::Engine* engine = [] {
+    static int argc = 1;
+    static char arg0[] = "orchsim";
+    static char* argv[] = {arg0, nullptr};
+    xbt_log_control_set("root.thresh:critical");
+    auto* e = new simgrid::s4u::Engine(&argc, argv);
+    auto* zone = simgrid::s4u::create_full_zone("orchsim");
+    zone->create_host("orchestrator", 1e9);
+    zone->seal();
+    return e;
+  }();
+  return *engine;
+}
+} // namespace
+
+double Engine::simgrid_clock() { return simgrid::s4u::Engine::get_clock(); }
+
+std::string Engine::simgrid_version()
+{
+  return std::to_string(SIMGRID_VERSION_MAJOR) + "." + std::to_string(SIMGRID_VERSION_MINOR) +
+         (SIMGRID_VERSION_PATCH > 0 ? "." + std::to_string(SIMGRID_VERSION_PATCH) : std::string());
+}
+
+double Engine::run(EventHandler& handler)
+{
+  auto& engine = simgrid_engine();
+  handler_ = &handler;
+  origin_s_ = simgrid::s4u::Engine::get_clock();
+  if (!queue_.empty())
+    arm(queue_.top().time_s);
+  engine.run();
+  handler_ = nullptr;
+  return now_s_;
+}
+
+void Engine::arm(double run_time_s)
+{
+  ++timers_;
+  simgrid::kernel::timer::Timer::set(origin_s_ + run_time_s, [this] { on_timer(); });
+}
+
+bool Engine::within_bounds(const Event& next)
+{
+  if ((options_.max_events > 0 && dispatched_ >= options_.max_events) ||
+      (options_.max_time_s > 0 && next.time_s > options_.max_time_s)) {
+    truncated_ = true;
+    return false;
+  }
+  return true;
+}
+
+void Engine::on_timer()
+{
+  if (queue_.empty())
+    return; // the final clock-sync timer
+  const double current = queue_.top().time_s;
+  double limit = current;
+  if (options_.sync == SyncMode::WINDOWED) {
+    // Run ahead through everything earlier than SimGrid's own next event; nothing SimGrid does can
+    // interleave with those, so the order is the same as in LOCKSTEP.
+    const double simgrid_next = simgrid::kernel::timer::Timer::next();
+    limit = simgrid_next < 0 ? std::numeric_limits<double>::infinity() : simgrid_next - origin_s_;
+    if (limit < current)
+      limit = current;
+  }
+  while (!queue_.empty() && queue_.top().time_s <= limit) {
+    if (!within_bounds(queue_.top()))
+      return;
+    const Event event = queue_.pop();
+    now_s_ = event.time_s;
+    ++dispatched_;
+    handler_->on_event(event);
+  }
+  if (!queue_.empty())
+    arm(queue_.top().time_s);
+  else if (now_s_ > current)
+    arm(now_s_); // leave SimGrid's clock at the run's end time
+}
+
+} // namespace orchsim::sim
