@@ -73,9 +73,11 @@ RunStats Simulation::run()
   for (uint32_t s = 0; s < sources_.size(); ++s) {
     auto& src = sources_[s];
     if (src.is_closed_loop()) {
+      has_closed_loop_ = true;
       for (uint32_t u = 0; u < src.get_users(); ++u)
         engine_.schedule(src.draw_think_s(), ARRIVAL, s);
     } else if (auto first = src.first_arrival_s()) {
+      ++open_sources_left_;
       engine_.schedule(*first, ARRIVAL, s);
     }
   }
@@ -183,12 +185,17 @@ void Simulation::on_arrival(uint32_t source)
   if (sim.requests && index == warmup_requests_ && !sim.warmup_s)
     open_window();
   const models::CallTokens tokens = src.draw_tokens();
+  if (options_.arrival_log)
+    options_.arrival_log->push_back(ArrivalRecord{source, now, tokens});
   const bool measured = window_open_ && !window_closed_;
+  bool ended = false; // every source has run out of requests (a trace without loop)
   if (!src.is_closed_loop()) {
     if (auto next = src.next_arrival_s(now))
       engine_.schedule(*next, ARRIVAL, source);
+    else
+      ended = --open_sources_left_ == 0 && !has_closed_loop_;
   }
-  const bool last = sim.requests && arrivals_ >= *sim.requests;
+  const bool last = ended || (sim.requests && arrivals_ >= *sim.requests);
   start_request(source, tokens, measured);
   if (last) {
     arrivals_stopped_ = true;

@@ -23,9 +23,17 @@ namespace orchsim::orchestrator {
  *  REQUIRES: the scenario outlives the Simulation. One run per object. */
 class Simulation : public sim::EventHandler {
 public:
+  /** One request as it arrived: what must not change when only the orchestration changes. */
+  struct ArrivalRecord {
+    uint32_t source;
+    double time_s;
+    models::CallTokens tokens;
+  };
   struct Options {
     uint64_t max_events = 0; // 0: no bound
     double max_time_s = 0.0; // <= 0: no bound
+    /** When set, every arrival is appended here (tests of common random numbers). Borrowed. */
+    std::vector<ArrivalRecord>* arrival_log = nullptr;
   };
   explicit Simulation(const models::Scenario& scenario) : Simulation(scenario, Options{}) {}
   Simulation(const models::Scenario& scenario, Options options);
@@ -117,6 +125,8 @@ private:
   std::vector<uint32_t> free_calls_;
 
   uint64_t arrivals_ = 0;
+  uint32_t open_sources_left_ = 0; // open sources whose process has not ended
+  bool has_closed_loop_ = false;
   uint64_t warmup_requests_ = 0;
   bool arrivals_stopped_ = false;
   bool window_open_ = false;

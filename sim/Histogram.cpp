@@ -76,6 +76,10 @@ double Histogram::quantile(double q) const
   for (int i = 0; i < BUCKETS; ++i) {
     seen += counts_[i];
     if (seen >= rank) {
+      if (i == 0)
+        return min_; // below 2^MIN_EXPONENT: the smallest value stands for the bucket
+      if (i == BUCKETS - 1)
+        return max_; // at or above 2^MAX_EXPONENT
       const double mid = 0.5 * (bucket_low(i) + bucket_high(i));
       return std::clamp(mid, min_, max_);
     }

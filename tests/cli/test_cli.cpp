@@ -1,0 +1,146 @@
+// The orchsim executable end to end: commands, output files, exit codes.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p)
+{
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path temp_dir()
+{
+  const fs::path dir = fs::temp_directory_path() / ("orchsim-cli-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+Outcome orchsim(const std::string& args)
+{
+  const fs::path dir = temp_dir();
+  const std::string cmd = std::string("cd '") + ORCHSIM_SOURCE_DIR + "' && '" + ORCHSIM_CLI_PATH + "' " + args +
+                          " >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
+  const int status = std::system(cmd.c_str());
+  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
+}
+
+} // namespace
+
+TEST_CASE("cli: run prints a summary and writes the result JSON atomically", "[cli]")
+{
+  const fs::path out = temp_dir() / "nested" / "mm1.json";
+  fs::remove(out);
+  const auto r = orchsim("run scenarios/reference/mm1.yaml --set simulation.requests=20000 --out " + out.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("workflow") != std::string::npos);
+  CHECK(r.out.find("job") != std::string::npos);
+  REQUIRE(fs::exists(out));
+  const auto j = nlohmann::json::parse(slurp(out));
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["context"]["scenario"]["sha256"].get<std::string>().size() == 64);
+  CHECK(j["context"]["overrides"][0] == "simulation.requests=20000");
+  CHECK(j["metrics"]["workflows"]["job"]["offered"] == 19000);
+  CHECK(j["metrics"]["workflows"]["job"]["latency_s"].contains("p999"));
+  // No temporary file is left beside the result.
+  for (const auto& entry : fs::directory_iterator(out.parent_path()))
+    CHECK(entry.path().filename() == "mm1.json");
+}
+
+TEST_CASE("cli: two runs of the same inputs write identical JSON apart from host", "[cli][determinism]")
+{
+  const fs::path dir = temp_dir();
+  const std::string args = "run scenarios/reference/mmc.yaml --seed 9 --set simulation.requests=30000 --out ";
+  REQUIRE(orchsim(args + (dir / "a.json").string()).code == 0);
+  REQUIRE(orchsim(args + (dir / "b.json").string()).code == 0);
+  auto a = nlohmann::json::parse(slurp(dir / "a.json"));
+  auto b = nlohmann::json::parse(slurp(dir / "b.json"));
+  a.erase("host");
+  b.erase("host");
+  CHECK(a.dump() == b.dump());
+}
+
+TEST_CASE("cli: --format json prints the result document", "[cli]")
+{
+  const auto r = orchsim("run scenarios/reference/md1.yaml --set simulation.requests=5000 --format json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["metrics"]["services"]["server"]["slots"] == 1);
+}
+
+TEST_CASE("cli: check validates, explain prints the compiled model", "[cli]")
+{
+  auto r = orchsim("check scenarios/reference/mmc.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("ok") != std::string::npos);
+  r = orchsim("explain scenarios/reference/mmc.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("offered load vs capacity") != std::string::npos);
+  CHECK(r.out.find("90.0%") != std::string::npos); // rho = 3.6 / 4
+  r = orchsim("check scenarios/reference/mm1k.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.err.find("utilization 1.2") != std::string::npos); // overload is a warning, not an error
+}
+
+TEST_CASE("cli: usage errors and bad input exit 2 with one clear message", "[cli]")
+{
+  auto r = orchsim("");
+  CHECK(r.code == 2);
+  r = orchsim("frobnicate");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("unknown command 'frobnicate'") != std::string::npos);
+  r = orchsim("run");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("missing scenario FILE") != std::string::npos);
+  r = orchsim("run scenarios/reference/mm1.yaml --bogus");
+  CHECK(r.code == 2);
+  r = orchsim("run scenarios/reference/mm1.yaml --format xml");
+  CHECK(r.code == 2);
+  r = orchsim("run does-not-exist.yaml");
+  CHECK(r.code == 2);
+  CHECK(r.err == "does-not-exist.yaml: cannot open scenario file: No such file or directory\n");
+  r = orchsim("run scenarios/reference/mm1.yaml --set simulation.requests=-5");
+  CHECK(r.code == 2);
+  CHECK(r.err.rfind("--set simulation.requests=-5: simulation.requests: ", 0) == 0);
+}
+
+TEST_CASE("cli: a run bound ends the run cleanly, marked incomplete, exit 2", "[cli]")
+{
+  const fs::path out = temp_dir() / "bounded.json";
+  const auto r = orchsim("run scenarios/reference/mm1.yaml --max-events 1000 --out " + out.string());
+  CHECK(r.code == 2);
+  const auto j = nlohmann::json::parse(slurp(out));
+  CHECK(j["metrics"]["run"]["complete"] == false);
+  CHECK(j["metrics"]["run"]["events"] == 1000);
+}
+
+TEST_CASE("cli: --help and --version", "[cli]")
+{
+  auto r = orchsim("--help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("explain") != std::string::npos);
+  r = orchsim("run --help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--set") != std::string::npos);
+  r = orchsim("--version");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("SimGrid 3.32") != std::string::npos);
+}
