@@ -96,12 +96,19 @@ private:
     if (c.node.size() == 0)
       fail(c, "expected " + what + ", found an empty map");
   }
+  /** The text of a key of the map at `map_path`; a list or a map used as a key is refused. */
+  std::string key_text(const YAML::Node& key, const std::string& map_path) const
+  {
+    if (key.IsSequence() || key.IsMap())
+      fail(key.Mark(), map_path, "expected a key name, found " + describe_found(key));
+    return key.as<std::string>();
+  }
   /** Refuses keys not in `allowed` (with a did-you-mean) and duplicated keys. */
   void check_keys(const Cursor& c, const std::vector<std::string>& allowed) const
   {
     std::set<std::string> seen;
     for (auto it = c.node.begin(); it != c.node.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = key_text(it->first, c.path);
       const std::string path = child_path(c.path, key);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string message = "unknown key '" + key + "'";
@@ -127,6 +134,19 @@ private:
     if (auto found = optional_child(c, key))
       return *found;
     fail(c, "missing required key '" + key + "'");
+  }
+  /** The key that selects a variant (dist, process, strategy). Checked before the other keys, so when
+   *  it is missing, a misspelling of it is named as such rather than reported as a missing key. */
+  Cursor selector(const Cursor& c, const std::string& key) const
+  {
+    if (!c.node[key].IsDefined())
+      for (auto it = c.node.begin(); it != c.node.end(); ++it) {
+        const std::string written = key_text(it->first, c.path);
+        if (did_you_mean(written, {key}))
+          fail(it->first.Mark(), child_path(c.path, written),
+               "unknown key '" + written + "' (did you mean '" + key + "'?)");
+      }
+    return child(c, key);
   }
 
   // ---- scalars ----------------------------------------------------------------------------------
@@ -236,11 +256,16 @@ private:
     for (size_t i = 0; i < list.node.size(); ++i)
       fn(Cursor{list.node[i], child_path(list.path, std::to_string(i))});
   }
+  /** Calls fn(key, value) for each entry of a map of names (services, workflows, SLOs); refuses a
+   *  name given twice. */
   template <class Fn>
   void for_each_entry(const Cursor& map, Fn&& fn) const
   {
+    std::set<std::string> seen;
     for (auto it = map.node.begin(); it != map.node.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = key_text(it->first, map.path);
+      if (!seen.insert(key).second)
+        fail(it->first.Mark(), child_path(map.path, key), "duplicate key '" + key + "'");
       fn(Cursor{it->first, child_path(map.path, key)}, Cursor{it->second, child_path(map.path, key)});
     }
   }
@@ -290,11 +315,18 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
   if (!c.node.IsMap())
     expected(c, q == Quantity::TIME ? "a duration or a distribution map {dist: ...}"
                                     : "a number or a distribution map {dist: ...}");
-  const Cursor kind = child(c, "dist");
+  const Cursor kind = selector(c, "dist");
   auto allow = [&](std::vector<std::string> keys) {
     keys.push_back("dist");
     keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
     check_keys(c, keys);
+  };
+  auto given = [&](const std::vector<std::string>& keys) {
+    std::vector<std::string> present;
+    for (const auto& key : keys)
+      if (c.node[key].IsDefined())
+        present.push_back(key);
+    return "{" + join(present) + "}";
   };
   enum Kind { CONSTANT, EXPONENTIAL, LOGNORMAL, GAMMA, WEIBULL, PARETO, UNIFORM, EMPIRICAL, HISTOGRAM, MIXTURE };
   const Kind k = choice<Kind>(kind, {{"constant", CONSTANT},
@@ -328,10 +360,11 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
         const double m = quantity(*median, q, false);
         const double p = quantity(*p99, q, false);
         if (p < m)
-          fail(*p99, "expected p99 >= median (" + fmt(m) + "), found " + describe_found(p99->node));
+          fail(*p99, "expected p99 >= median (" + median->node.Scalar() + "), found " + describe_found(p99->node));
         return make_lognormal_median_p99(m, p);
       }
-      fail(c, "expected lognormal parameters {mean, sigma}, {median, sigma} or {median, p99}");
+      fail(c, "expected lognormal parameters {mean, sigma}, {median, sigma} or {median, p99}, found " +
+                  given({"mean", "median", "sigma", "p99"}));
     }
     case GAMMA: {
       allow({"shape", "mean", "scale"});
@@ -342,7 +375,7 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
         return make_gamma(shape, quantity(*mean, q, false) / shape);
       if (scale && !mean)
         return make_gamma(shape, quantity(*scale, q, false));
-      fail(c, "expected gamma parameters {shape, mean} or {shape, scale}");
+      fail(c, "expected gamma parameters {shape, mean} or {shape, scale}, found " + given({"shape", "mean", "scale"}));
     }
     case WEIBULL:
       allow({"shape", "scale"});
@@ -352,11 +385,13 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
       return make_pareto(positive(child(c, "shape"), "a shape > 0"), quantity(child(c, "scale"), q, false));
     case UNIFORM: {
       allow({"min", "max"});
-      const double lo = quantity(child(c, "min"), q, true);
+      const Cursor min_cursor = child(c, "min");
+      const double lo = quantity(min_cursor, q, true);
       const Cursor max_cursor = child(c, "max");
       const double hi = quantity(max_cursor, q, true);
       if (hi < lo)
-        fail(max_cursor, "expected max >= min (" + fmt(lo) + "), found " + describe_found(max_cursor.node));
+        fail(max_cursor,
+             "expected max >= min (" + min_cursor.node.Scalar() + "), found " + describe_found(max_cursor.node));
       return make_uniform(lo, hi);
     }
     case EMPIRICAL: {
@@ -371,11 +406,12 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
       const Cursor edges_cursor = child(c, "edges");
       const Cursor weights_cursor = child(c, "weights");
       std::vector<double> edges, weights;
-      for (const auto& item : list(edges_cursor, "a list of bin edges")) {
-        edges.push_back(quantity(item, q, true));
-        if (edges.size() > 1 && edges.back() < edges[edges.size() - 2])
-          fail(item, "expected bin edges in increasing order, found " + describe_found(item.node) + " after " +
-                         fmt(edges[edges.size() - 2]));
+      const auto edge_items = list(edges_cursor, "a list of bin edges");
+      for (size_t i = 0; i < edge_items.size(); ++i) {
+        edges.push_back(quantity(edge_items[i], q, true));
+        if (i > 0 && edges[i] < edges[i - 1])
+          fail(edge_items[i], "expected bin edges in increasing order, found " + describe_found(edge_items[i].node) +
+                                  " after " + describe_found(edge_items[i - 1].node));
       }
       double total = 0;
       for (const auto& item : list(weights_cursor, "a list of bin weights")) {
@@ -653,17 +689,17 @@ void Loader::order_steps(const Cursor& c, WorkflowSpec& w) const
   for (size_t k = walk.size(); k-- > static_cast<size_t>(position[at]);)
     cycle.push_back(w.steps[walk[k]].name);
   cycle.push_back(cycle.front());
-  fail(c, "workflow '" + w.name + "' has a dependency cycle: " + join(cycle, " -> "));
+  fail(c, "workflow '" + w.name + "' has a dependency cycle (A -> B: B runs after A): " + join(cycle, " -> "));
 }
 
 ArrivalSpec Loader::arrival(const Cursor& c) const
 {
   require_map(c, "an arrival map {process: poisson|closed_loop|bursty|trace, ...}");
   ArrivalSpec a;
-  a.process = choice<ArrivalProcess>(child(c, "process"), {{"poisson", ArrivalProcess::POISSON},
-                                                            {"closed_loop", ArrivalProcess::CLOSED_LOOP},
-                                                            {"bursty", ArrivalProcess::BURSTY},
-                                                            {"trace", ArrivalProcess::TRACE}});
+  a.process = choice<ArrivalProcess>(selector(c, "process"), {{"poisson", ArrivalProcess::POISSON},
+                                                              {"closed_loop", ArrivalProcess::CLOSED_LOOP},
+                                                              {"bursty", ArrivalProcess::BURSTY},
+                                                              {"trace", ArrivalProcess::TRACE}});
   switch (a.process) {
     case ArrivalProcess::POISSON:
       check_keys(c, {"process", "rate"});
@@ -767,7 +803,7 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
   check_keys(c, {"selection", "timeout"});
   if (auto sel = optional_child(c, "selection")) {
     require_map(*sel, "a selection map {strategy, ...}");
-    out.selection.strategy = choice<SelectionStrategy>(child(*sel, "strategy"),
+    out.selection.strategy = choice<SelectionStrategy>(selector(*sel, "strategy"),
                                                        {{"round_robin", SelectionStrategy::ROUND_ROBIN},
                                                         {"random", SelectionStrategy::RANDOM},
                                                         {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
@@ -794,11 +830,14 @@ SloSpec Loader::slo(const Cursor& c) const
   if (c.node.size() != 1)
     fail(c, "expected one latency target per workflow (latency_p50, latency_p95, latency_p99, latency_p999)");
   auto it = c.node.begin();
-  const std::string key = it->first.as<std::string>();
+  const std::string key = key_text(it->first, c.path);
   const Cursor value{it->second, child_path(c.path, key)};
   const std::string prefix = "latency_p";
   std::string digits = key.rfind(prefix, 0) == 0 ? key.substr(prefix.size()) : "";
   bool ok = digits.size() >= 2 && std::all_of(digits.begin(), digits.end(), ::isdigit);
+  // Digits after the second are decimals (p999 is 99.9%), so p100 would read as 10.0%: refuse a trailing
+  // zero there, and p00, which measures nothing.
+  ok = ok && digits != "00" && (digits.size() == 2 || digits.back() != '0');
   if (!ok) {
     std::string message = "unknown key '" + key + "'; expected latency_pNN (latency_p50, latency_p99, latency_p999)";
     fail(it->first.Mark(), value.path, message);
@@ -901,7 +940,12 @@ std::string apply_override(YAML::Node& root, const std::string& text)
     throw InputError(where, "expected key.path=value, found '" + text + "'");
   const std::string path = text.substr(0, eq);
   const std::string value_text = text.substr(eq + 1);
-  YAML::Node value = parse_yaml(value_text.empty() ? "''" : value_text, "--set " + text);
+  YAML::Node value;
+  try {
+    value = YAML::Load(value_text.empty() ? "''" : value_text);
+  } catch (const YAML::Exception& e) {  // a line:col inside the one-line value would read as part of it
+    throw InputError(InputLocation{"--set " + text, 0, 0, path}, "malformed YAML: " + e.msg);
+  }
   std::vector<std::string> parts;
   std::stringstream split(path);
   for (std::string part; std::getline(split, part, '.');) {
