@@ -33,6 +33,7 @@ struct Document {
 struct Cursor {
   YAML::Node node;
   std::string path;
+  YAML::Mark key_mark = YAML::Mark::null_mark(); // where the node's own key is written, when it has one
 };
 
 std::string join(const std::vector<std::string>& items, const std::string& sep = ", ")
@@ -78,6 +79,11 @@ private:
     throw InputError(where, message);
   }
   [[noreturn]] void fail(const Cursor& c, const std::string& message) const { fail(c.node.Mark(), c.path, message); }
+  /** A key missing from the map at `c`: located at the map's own key (`server:`), where it has one. */
+  [[noreturn]] void missing(const Cursor& c, const std::string& message) const
+  {
+    fail(c.key_mark.is_null() ? c.node.Mark() : c.key_mark, c.path, message);
+  }
   [[noreturn]] void expected(const Cursor& c, const std::string& what) const
   {
     fail(c, "expected " + what + ", found " + describe_found(c.node));
@@ -124,16 +130,18 @@ private:
   }
   std::optional<Cursor> optional_child(const Cursor& c, const std::string& key) const
   {
-    YAML::Node child = c.node[key];
-    if (!child.IsDefined())
+    if (!c.node.IsMap())
       return std::nullopt;
-    return Cursor{child, child_path(c.path, key)};
+    for (auto it = c.node.begin(); it != c.node.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key)
+        return Cursor{it->second, child_path(c.path, key), it->first.Mark()};
+    return std::nullopt;
   }
   Cursor child(const Cursor& c, const std::string& key) const
   {
     if (auto found = optional_child(c, key))
       return *found;
-    fail(c, "missing required key '" + key + "'");
+    missing(c, "missing required key '" + key + "'");
   }
   /** The key that selects a variant (dist, process, strategy). Checked before the other keys, so when
    *  it is missing, a misspelling of it is named as such rather than reported as a missing key. */
@@ -266,7 +274,7 @@ private:
       const std::string key = key_text(it->first, map.path);
       if (!seen.insert(key).second)
         fail(it->first.Mark(), child_path(map.path, key), "duplicate key '" + key + "'");
-      fn(Cursor{it->first, child_path(map.path, key)}, Cursor{it->second, child_path(map.path, key)});
+      fn(Cursor{it->first, child_path(map.path, key)}, Cursor{it->second, child_path(map.path, key), it->first.Mark()});
     }
   }
   std::vector<Cursor> list(const Cursor& c, const std::string& what) const
@@ -474,7 +482,7 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
   if (requests && duration_c)
     fail(*duration_c, "expected either 'requests' or 'duration', not both");
   if (!requests && !duration_c)
-    fail(c, "missing required key 'requests' or 'duration' (how long to run)");
+    missing(c, "missing required key 'requests' or 'duration' (how long to run)");
   if (requests)
     out.requests = count(*requests, 1, 10'000'000'000ULL, "a request count");
   if (duration_c)
@@ -580,7 +588,7 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
     if (service_c && capability_c)
       fail(*capability_c, "expected either 'service' or 'capability', not both");
     if (!service_c && !capability_c)
-      fail(item, "missing required key 'service' or 'capability' (what the step calls)");
+      missing(item, "missing required key 'service' or 'capability' (what the step calls)");
     if (service_c) {
       step.target = name(*service_c);
       auto found = s.find_service(step.target);
