@@ -96,10 +96,10 @@ std::string explain_text(const models::Scenario& s)
     std::string caps;
     for (const auto& c : svc.capabilities)
       caps += (caps.empty() ? "" : ",") + c;
-    out += format("  %-22s %u x %u slots, queue %s, errors %.3g, quality %.3g%s%s\n", svc.name.c_str(),
+    out += format("  %-22s %u x %u slots, queue %s, errors %.3g, quality %s%s%s\n", svc.name.c_str(),
                   svc.instances, svc.concurrency,
                   svc.queue_capacity ? std::to_string(*svc.queue_capacity).c_str() : "unbounded",
-                  svc.error_probability, svc.quality, caps.empty() ? "" : ", capabilities ", caps.c_str());
+                  svc.error_probability, svc.quality ? format("%.3g", *svc.quality).c_str() : "-", caps.empty() ? "" : ", capabilities ", caps.c_str());
     out += "      latency " + svc.latency->describe() + "\n";
   }
 

@@ -104,8 +104,9 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.cost_usd = w.cost_usd;
     if (w.completed) {
       m.cost_per_success_usd = w.cost_usd / static_cast<double>(w.completed);
-      m.mean_quality = w.quality_sum / static_cast<double>(w.completed);
     }
+    if (w.quality_requests)
+      m.mean_quality = w.quality_sum / static_cast<double>(w.quality_requests);
     if (w.slo) {
       results::SloResult slo;
       slo.objective = w.slo->key;

@@ -34,7 +34,7 @@ struct ServiceSpec {
   LatencyModelPtr latency;
   double error_probability = 0.0;           // a served call fails with this probability
   ServiceCost cost;
-  double quality = 1.0;                     // answer quality in [0, 1]
+  std::optional<double> quality;            // answer quality in [0, 1]; none for infrastructure
 };
 
 struct StepSpec {

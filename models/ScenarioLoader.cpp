@@ -66,17 +66,22 @@ public:
 
 private:
   // ---- locating and reporting -------------------------------------------------------------------
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const
+  /** Where the value at `path` was written: the `--set` that wrote it, or its place in the file. */
+  InputLocation location(const YAML::Mark& mark, const std::string& path) const
   {
     for (const auto& [override_path, text] : doc_.overrides)
       if (path == override_path || path.rfind(override_path + ".", 0) == 0)
-        throw InputError(InputLocation{"--set " + text, 0, 0, path}, message);
+        return InputLocation{"--set " + text, 0, 0, path};
     InputLocation where{doc_.file, 0, 0, path};
     if (!mark.is_null()) {
       where.line = mark.line + 1;
       where.column = mark.column + 1;
     }
-    throw InputError(where, message);
+    return where;
+  }
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const
+  {
+    throw InputError(location(mark, path), message);
   }
   [[noreturn]] void fail(const Cursor& c, const std::string& message) const { fail(c.node.Mark(), c.path, message); }
   /** A key missing from the map at `c`: located at the map's own key (`server:`), where it has one. */
@@ -740,7 +745,7 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
         require_map(*cols, "a column map {time, input_tokens, output_tokens}");
         check_keys(*cols, {"time", "input_tokens", "output_tokens"});
         if (auto v = optional_child(*cols, "time"))
-          columns.time = scalar(*v, "a column name");
+          columns.time = v->node.IsNull() ? "" : scalar(*v, "a column name");
         if (auto v = optional_child(*cols, "input_tokens"))
           columns.input_tokens = v->node.IsNull() ? "" : scalar(*v, "a column name");
         if (auto v = optional_child(*cols, "output_tokens"))
@@ -758,7 +763,7 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
                               "|" + columns.output_tokens + "|" + std::to_string(int(columns.time_format));
       auto& cached = traces_[key];
       if (!cached) {
-        InputLocation from{doc_.file, file.node.Mark().line + 1, file.node.Mark().column + 1, file.path};
+        const InputLocation from = location(file.node.Mark(), file.path);
         cached = std::make_shared<const Trace>(Trace::load(full.lexically_normal().string(), columns, {}, from));
       }
       a.trace = cached;
@@ -994,7 +999,10 @@ std::string apply_override(YAML::Node& root, const std::string& text)
       }
     }
     if (last) {
-      at[part] = value;
+      if (value.IsNull())
+        at.remove(part); // `--set key=~` removes the key (to switch between alternatives)
+      else
+        at[part] = value;
       return path;
     }
     if (!at[part].IsDefined() || at[part].IsNull())

@@ -29,6 +29,7 @@ struct WorkflowStats {
   sim::Histogram latency_s; // arrival to completion of successful requests
   double cost_usd = 0.0;    // every call of measured requests that a service served
   double quality_sum = 0.0; // sum over successes of the mean quality of the services that answered
+  uint64_t quality_requests = 0; // successes answered by at least one service with a quality score
   sim::TimeAverage in_flight; // requests in the system, all of them
   std::optional<models::SloSpec> slo;
 };

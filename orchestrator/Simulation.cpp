@@ -70,6 +70,16 @@ Simulation::~Simulation() = default;
 RunStats Simulation::run()
 {
   const auto& sim = scenario_.simulation;
+  // The window opens before any arrival at the same instant (equal times fire in scheduling order).
+  double warmup_s = 0.0;
+  if (sim.warmup_s)
+    warmup_s = *sim.warmup_s;
+  else if (sim.duration_s)
+    warmup_s = sim.warmup_fraction * *sim.duration_s;
+  if (sim.duration_s || sim.warmup_s)
+    engine_.schedule(warmup_s, WINDOW_OPEN, 0);
+  else if (warmup_requests_ == 0)
+    open_window(); // at time 0: the first request is measured
   for (uint32_t s = 0; s < sources_.size(); ++s) {
     auto& src = sources_[s];
     if (src.is_closed_loop()) {
@@ -81,15 +91,6 @@ RunStats Simulation::run()
       engine_.schedule(*first, ARRIVAL, s);
     }
   }
-  double warmup_s = 0.0;
-  if (sim.warmup_s)
-    warmup_s = *sim.warmup_s;
-  else if (sim.duration_s)
-    warmup_s = sim.warmup_fraction * *sim.duration_s;
-  if (sim.duration_s || sim.warmup_s)
-    engine_.schedule(warmup_s, WINDOW_OPEN, 0);
-  else if (warmup_requests_ == 0)
-    open_window(); // at time 0: the first request is measured
   if (sim.duration_s)
     engine_.schedule(*sim.duration_s, WINDOW_CLOSE, 0);
 
@@ -384,8 +385,8 @@ void Simulation::on_call_done(uint32_t c)
     }
   }
   free_call(c);
-  if (!error) {
-    requests_[request].quality_sum += svc.quality;
+  if (!error && svc.quality) {
+    requests_[request].quality_sum += *svc.quality;
     ++requests_[request].quality_count;
   }
   step_finished(request, step, error ? Outcome::ERROR : Outcome::SUCCESS);
@@ -428,8 +429,10 @@ void Simulation::step_finished(uint32_t request, uint32_t step, Outcome outcome)
       ws.latency_s.record(latency);
       if (!ws.slo || latency <= ws.slo->latency_s)
         ++ws.good;
-      if (req.quality_count > 0)
+      if (req.quality_count > 0) {
         ws.quality_sum += req.quality_sum / req.quality_count;
+        ++ws.quality_requests;
+      }
     }
     finish_request(request);
     return;

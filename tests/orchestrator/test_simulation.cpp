@@ -15,7 +15,7 @@ namespace {
 const std::string DAG = R"(
 simulation: {seed: 7, requests: 1000}
 services:
-  a: {concurrency: 1000, latency: 100ms, cost: {per_call: 0.01, per_input_token: 0.001, per_output_token: 0.002}}
+  a: {concurrency: 1000, latency: 100ms, quality: 0.8, cost: {per_call: 0.01, per_input_token: 0.001, per_output_token: 0.002}}
   b: {concurrency: 1000, latency: 300ms}
   c: {concurrency: 1000, latency: 50ms}
 workflows:
@@ -64,6 +64,14 @@ TEST_CASE("orchestrator::Simulation: cost is per call plus per token, per succes
   CHECK(*w.cost_per_success_usd == Approx(0.26));
   CHECK(r.services.at("a").cost_usd == Approx(0.13 * 2000));
   CHECK(r.services.at("b").cost_usd == 0.0);
+}
+
+TEST_CASE("orchestrator::Simulation: a request's quality is the mean over the services that declare one",
+          "[orchestrator]")
+{
+  // Only `a` (called twice) has a quality: 0.8. With c at 0.5: (0.8 + 0.5 + 0.8) / 3 = 0.7.
+  CHECK(*test::run_text(DAG).workflows.at("w").mean_quality == Approx(0.8));
+  CHECK(*test::run_text(DAG, {"services.c.quality=0.5"}).workflows.at("w").mean_quality == Approx(0.7));
 }
 
 TEST_CASE("orchestrator::Simulation: a failed mandatory step fails the request and cancels its siblings",
