@@ -29,7 +29,9 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD)/bench/orchsim_bench --benchmark_counters_tabular=true
+	$(BUILD)/bench/orchsim_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+	  --benchmark_counters_tabular=true
+	bench/peak-rss.sh $(ORCHSIM)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

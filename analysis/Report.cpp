@@ -72,9 +72,7 @@ std::string summary_table(const results::RunResult& r)
                   static_cast<unsigned long long>(s.failures.error),
                   static_cast<unsigned long long>(s.failures.rejected), money(s.cost_usd).c_str());
   }
-  for (const auto& w : r.run.warnings)
-    out += "warning: " + w + "\n";
-  return out;
+  return out; // warnings go to stderr (cli), not into the table
 }
 
 std::string explain_text(const models::Scenario& s)

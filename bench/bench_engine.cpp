@@ -125,8 +125,13 @@ public:
     ConsoleReporter::ReportRuns(runs);
     for (const auto& run : runs) {
       auto it = run.counters.find("requests_per_s");
-      if (it != run.counters.end() && run.run_type == Run::RT_Iteration)
-        rates_[run.benchmark_name()] = it->second.value;
+      if (it == run.counters.end())
+        continue;
+      // With --benchmark_repetitions the median aggregate is what counts; else the single run.
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
+        medians_[run.run_name.function_name] = it->second.value;
+      else if (run.run_type == Run::RT_Iteration)
+        rates_[run.run_name.function_name] = it->second.value;
     }
   }
   void Finalize() override
@@ -141,14 +146,14 @@ public:
   }
 
 private:
-  double rate(const std::string& prefix) const
+  double rate(const std::string& name) const
   {
-    for (const auto& [name, r] : rates_)
-      if (name.rfind(prefix, 0) == 0)
-        return r;
-    return 0;
+    if (auto it = medians_.find(name); it != medians_.end())
+      return it->second;
+    auto it = rates_.find(name);
+    return it == rates_.end() ? 0.0 : it->second;
   }
-  std::map<std::string, double> rates_;
+  std::map<std::string, double> rates_, medians_;
 };
 
 } // namespace

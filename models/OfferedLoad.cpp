@@ -1,5 +1,6 @@
 #include "models/OfferedLoad.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "models/WorkloadSource.hpp"
@@ -47,7 +48,8 @@ OfferedLoad compute_offered_load(const Scenario& s)
       continue;
     }
     auto tokens = source_tokens(src);
-    for (const auto& step : s.workflows[src.workflow].steps) {
+    const auto& workflow = s.workflows[src.workflow];
+    for (const auto& step : workflow.steps) {
       double instances = 0;
       for (uint32_t c : step.candidates)
         instances += s.services[c].instances;
@@ -61,6 +63,10 @@ OfferedLoad compute_offered_load(const Scenario& s)
         step_tokens = m ? std::optional<CallTokens>(CallTokens{step_tokens->input, *m}) : std::nullopt;
       }
       for (uint32_t c : step.candidates) {
+        auto& callers = load.services[c].steps;
+        const std::string caller = workflow.name + "." + step.name;
+        if (std::find(callers.begin(), callers.end(), caller) == callers.end())
+          callers.push_back(caller);
         const double calls = *rate * s.services[c].instances / instances;
         load.services[c].calls_per_s += calls;
         auto mean = step_tokens ? s.services[c].latency->mean_s(*step_tokens) : std::nullopt;
@@ -88,11 +94,14 @@ std::vector<std::string> overload_warnings(const Scenario& s, const OfferedLoad&
     const auto& sl = load.services[i];
     if (!sl.utilization || *sl.utilization < 1.0)
       continue;
-    char text[512];
+    std::string steps;
+    for (const auto& step : sl.steps)
+      steps += (steps.empty() ? "" : ", ") + step;
+    char text[1024];
     std::snprintf(text, sizeof text,
-                  "service '%s' is offered more load than its capacity: utilization %.3g (%.4g calls/s x %.4g s "
-                  "mean service / %u slots); %s",
-                  sl.service.c_str(), *sl.utilization, sl.calls_per_s, *sl.mean_service_s, sl.slots,
+                  "step%s %s: service '%s' is offered more load than its capacity: utilization %.3g (%.4g calls/s x "
+                  "%.4g s mean service / %u slots); %s",
+                  sl.steps.size() > 1 ? "s" : "", steps.c_str(), sl.service.c_str(), *sl.utilization, sl.calls_per_s, *sl.mean_service_s, sl.slots,
                   s.services[i].queue_capacity ? "its queues will fill and reject calls" : "its queues will grow without bound");
     warnings.emplace_back(text);
   }
