@@ -35,7 +35,10 @@ std::string seconds(double s)
   return format("%.3gs", s);
 }
 
-std::string money(const std::optional<double>& usd) { return usd ? format("$%.4g", *usd) : "-"; }
+std::string money(const std::optional<double>& usd)
+{
+  return usd ? format("$%.4g", *usd) : "-";
+}
 
 } // namespace
 
@@ -53,11 +56,11 @@ std::string summary_table(const results::RunResult& r)
     std::string slo = "-";
     if (w.slo)
       slo = w.slo->met ? "met" : "MISS";
-    out += format("%-22s %9llu %7.2f%% %9.4g %9.4g %9s %9s %9s %9s %10s %6s\n", name.c_str(),
-                  static_cast<unsigned long long>(w.offered), 100.0 * w.success_ratio, w.throughput_per_s,
-                  w.goodput_per_s, seconds(w.latency_s.mean).c_str(), seconds(w.latency_s.p50).c_str(),
-                  seconds(w.latency_s.p99).c_str(), seconds(w.latency_s.p999).c_str(),
-                  money(w.cost_per_success_usd).c_str(), slo.c_str());
+    out +=
+        format("%-22s %9llu %7.2f%% %9.4g %9.4g %9s %9s %9s %9s %10s %6s\n", name.c_str(),
+               static_cast<unsigned long long>(w.offered), 100.0 * w.success_ratio, w.throughput_per_s, w.goodput_per_s,
+               seconds(w.latency_s.mean).c_str(), seconds(w.latency_s.p50).c_str(), seconds(w.latency_s.p99).c_str(),
+               seconds(w.latency_s.p999).c_str(), money(w.cost_per_success_usd).c_str(), slo.c_str());
   }
   out += "\n";
   out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",
@@ -94,10 +97,10 @@ std::string explain_text(const models::Scenario& s)
     std::string caps;
     for (const auto& c : svc.capabilities)
       caps += (caps.empty() ? "" : ",") + c;
-    out += format("  %-22s %u x %u slots, queue %s, errors %.3g, quality %s%s%s\n", svc.name.c_str(),
-                  svc.instances, svc.concurrency,
-                  svc.queue_capacity ? std::to_string(*svc.queue_capacity).c_str() : "unbounded",
-                  svc.error_probability, svc.quality ? format("%.3g", *svc.quality).c_str() : "-", caps.empty() ? "" : ", capabilities ", caps.c_str());
+    out += format("  %-22s %u x %u slots, queue %s, errors %.3g, quality %s%s%s\n", svc.name.c_str(), svc.instances,
+                  svc.concurrency, svc.queue_capacity ? std::to_string(*svc.queue_capacity).c_str() : "unbounded",
+                  svc.error_probability, svc.quality ? format("%.3g", *svc.quality).c_str() : "-",
+                  caps.empty() ? "" : ", capabilities ", caps.c_str());
     out += "      latency " + svc.latency->describe() + "\n";
   }
 
@@ -115,9 +118,9 @@ std::string explain_text(const models::Scenario& s)
         after += (after.empty() ? "" : ",") + wf.steps[a].name;
       for (uint32_t c : step.candidates)
         candidates += (candidates.empty() ? "" : ",") + s.services[c].name;
-      out += format("    %-18s %s %s -> [%s]%s%s%s\n", step.name.c_str(),
-                    step.by_capability ? "capability" : "service", step.target.c_str(), candidates.c_str(),
-                    after.empty() ? "" : " after ", after.c_str(), step.optional ? " (optional)" : "");
+      out += format("    %-18s %s %s -> [%s]%s%s%s\n", step.name.c_str(), step.by_capability ? "capability" : "service",
+                    step.target.c_str(), candidates.c_str(), after.empty() ? "" : " after ", after.c_str(),
+                    step.optional ? " (optional)" : "");
     }
   }
 
@@ -126,7 +129,9 @@ std::string explain_text(const models::Scenario& s)
     const auto& a = src.arrival;
     std::string what;
     switch (a.process) {
-      case models::ArrivalProcess::POISSON: what = format("poisson %.4g/s", a.rate_per_s); break;
+      case models::ArrivalProcess::POISSON:
+        what = format("poisson %.4g/s", a.rate_per_s);
+        break;
       case models::ArrivalProcess::CLOSED_LOOP:
         what = format("closed loop, %u users, think %s", a.users, a.think_time_s->describe().c_str());
         break;
@@ -149,11 +154,11 @@ std::string explain_text(const models::Scenario& s)
   out += "\noffered load vs capacity:\n";
   out += format("  %-22s %10s %12s %8s %12s\n", "service", "calls/s", "mean service", "slots", "utilization");
   for (const auto& sl : load.services) {
-    out += format("  %-22s %10.4g %12s %8u %12s\n", sl.service.c_str(), sl.calls_per_s,
-                  sl.mean_service_s ? seconds(*sl.mean_service_s).c_str() : "-", sl.slots,
-                  sl.utilization ? format("%.1f%%%s", 100.0 * *sl.utilization, *sl.utilization >= 1 ? " OVER" : "")
-                                       .c_str()
-                                 : "-");
+    out +=
+        format("  %-22s %10.4g %12s %8u %12s\n", sl.service.c_str(), sl.calls_per_s,
+               sl.mean_service_s ? seconds(*sl.mean_service_s).c_str() : "-", sl.slots,
+               sl.utilization ? format("%.1f%%%s", 100.0 * *sl.utilization, *sl.utilization >= 1 ? " OVER" : "").c_str()
+                              : "-");
   }
   if (!load.complete)
     out += "  (closed-loop sources are not included: their rate depends on the response time)\n";

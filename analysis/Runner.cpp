@@ -35,15 +35,22 @@ results::LatencySummary summarize(const sim::Histogram& h)
   return l;
 }
 
-results::Failures failures(const orchestrator::FailureCounts& f) { return {f.error, f.timeout, f.rejected}; }
+results::Failures failures(const orchestrator::FailureCounts& f)
+{
+  return {f.error, f.timeout, f.rejected};
+}
 
 const char* strategy_name(models::SelectionStrategy s)
 {
   switch (s) {
-    case models::SelectionStrategy::ROUND_ROBIN: return "round_robin";
-    case models::SelectionStrategy::RANDOM: return "random";
-    case models::SelectionStrategy::LEAST_OUTSTANDING: return "least_outstanding";
-    case models::SelectionStrategy::POWER_OF_D: return "power_of_d";
+    case models::SelectionStrategy::ROUND_ROBIN:
+      return "round_robin";
+    case models::SelectionStrategy::RANDOM:
+      return "random";
+    case models::SelectionStrategy::LEAST_OUTSTANDING:
+      return "least_outstanding";
+    case models::SelectionStrategy::POWER_OF_D:
+      return "power_of_d";
   }
   return "unknown";
 }

@@ -12,7 +12,7 @@ namespace orchsim::analysis {
 
 /** Bounds that end a run early, cleanly, with the result marked incomplete. */
 struct RunLimits {
-  uint64_t max_events = 0;  // 0: none
+  uint64_t max_events = 0;   // 0: none
   double max_sim_time_s = 0; // <= 0: none
 };
 

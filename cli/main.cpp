@@ -107,8 +107,8 @@ int cmd_check(const std::vector<std::string>& args)
   size_t steps = 0;
   for (const auto& w : s.workflows)
     steps += w.steps.size();
-  std::cout << c.file << ": ok: " << s.services.size() << " services, " << s.workflows.size() << " workflows ("
-            << steps << " steps), " << s.sources.size() << " workload sources\n";
+  std::cout << c.file << ": ok: " << s.services.size() << " services, " << s.workflows.size() << " workflows (" << steps
+            << " steps), " << s.sources.size() << " workload sources\n";
   return EXIT_OK;
 }
 
@@ -116,8 +116,9 @@ int cmd_explain(const std::vector<std::string>& args)
 {
   Common c;
   po::options_description opts = scenario_options(c);
-  if (!parse(args, "explain", "Prints the compiled model: services and instances, workflows in topological order, "
-                              "workload sources, and the offered load against capacity per service.",
+  if (!parse(args, "explain",
+             "Prints the compiled model: services and instances, workflows in topological order, "
+             "workload sources, and the offered load against capacity per service.",
              opts, c))
     return EXIT_OK;
   const auto loaded = analysis::load(c.file, c.overrides);
@@ -136,8 +137,9 @@ int cmd_run(const std::vector<std::string>& args)
       "format", po::value(&format), "what to print on stdout: table (default) or json")(
       "max-events", po::value(&limits.max_events), "stop after this many events; the result is marked incomplete")(
       "max-sim-time", po::value(&max_sim_time), "stop at this simulated time (e.g. 1h); result marked incomplete");
-  if (!parse(args, "run", "Runs a scenario once. Prints a summary table (or the JSON with --format json) and "
-                          "writes the result JSON with --out.",
+  if (!parse(args, "run",
+             "Runs a scenario once. Prints a summary table (or the JSON with --format json) and "
+             "writes the result JSON with --out.",
              opts, c))
     return EXIT_OK;
   if (format != "table" && format != "json")

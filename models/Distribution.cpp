@@ -131,8 +131,7 @@ private:
 class Gamma final : public Distribution {
 public:
   Gamma(double shape, double scale)
-      : shape_(shape), scale_(scale), d_((shape < 1.0 ? shape + 1.0 : shape) - 1.0 / 3.0),
-        c_(1.0 / std::sqrt(9.0 * d_))
+      : shape_(shape), scale_(scale), d_((shape < 1.0 ? shape + 1.0 : shape) - 1.0 / 3.0), c_(1.0 / std::sqrt(9.0 * d_))
   {
   }
 
@@ -285,8 +284,7 @@ private:
 
 class Histogram final : public Distribution {
 public:
-  Histogram(std::vector<double> edges, const std::vector<double>& weights)
-      : edges_(std::move(edges)), bins_(weights)
+  Histogram(std::vector<double> edges, const std::vector<double>& weights) : edges_(std::move(edges)), bins_(weights)
   {
     // Bin i is uniform on [a, b): mean (a + b)/2, variance (b - a)^2/12. By the law of total variance,
     // Var = sum p_i ((b_i - a_i)^2/12 + (mid_i - E)^2).
@@ -310,8 +308,8 @@ public:
   std::optional<double> variance() const override { return if_finite(variance_); }
   std::string describe() const override
   {
-    return "histogram(bins=" + std::to_string(bins_.size()) + ", range=[" + format_number(edges_.front()) +
-           ", " + format_number(edges_.back()) + "])";
+    return "histogram(bins=" + std::to_string(bins_.size()) + ", range=[" + format_number(edges_.front()) + ", " +
+           format_number(edges_.back()) + "])";
   }
 
 private:

@@ -30,15 +30,15 @@ public:
 using DistributionPtr = std::shared_ptr<const Distribution>;
 
 /** Factories. Each REQUIRES the parameter constraints named; values in the caller's unit. */
-DistributionPtr make_constant(double value);                     // value >= 0
-DistributionPtr make_exponential(double mean);                   // mean > 0
-DistributionPtr make_lognormal(double mu, double sigma);         // ln X ~ N(mu, sigma^2), sigma >= 0
+DistributionPtr make_constant(double value);                          // value >= 0
+DistributionPtr make_exponential(double mean);                        // mean > 0
+DistributionPtr make_lognormal(double mu, double sigma);              // ln X ~ N(mu, sigma^2), sigma >= 0
 DistributionPtr make_lognormal_mean_sigma(double mean, double sigma); // mean > 0: mu = ln(mean) - sigma^2/2
 DistributionPtr make_lognormal_median_p99(double median, double p99); // 0 < median <= p99
-DistributionPtr make_gamma(double shape, double scale);          // shape > 0, scale > 0
-DistributionPtr make_weibull(double shape, double scale);        // shape > 0, scale > 0
-DistributionPtr make_pareto(double shape, double scale);         // shape (alpha) > 0, scale (x_m) > 0
-DistributionPtr make_uniform(double min, double max);            // 0 <= min <= max
+DistributionPtr make_gamma(double shape, double scale);               // shape > 0, scale > 0
+DistributionPtr make_weibull(double shape, double scale);             // shape > 0, scale > 0
+DistributionPtr make_pareto(double shape, double scale);              // shape (alpha) > 0, scale (x_m) > 0
+DistributionPtr make_uniform(double min, double max);                 // 0 <= min <= max
 /** Draws one of `samples` uniformly. REQUIRES: non-empty, all >= 0. */
 DistributionPtr make_empirical(std::vector<double> samples);
 /** A histogram: bin i is [edges[i], edges[i+1]) drawn with probability weights[i] / sum, uniform inside.

@@ -49,8 +49,7 @@ public:
   {
     char per_input[64];
     std::snprintf(per_input, sizeof per_input, "%g", per_input_s_);
-    return "llm(ttft=" + ttft_s_->describe() + " + " + per_input + "s/input token, tpot=" + tpot_s_->describe() +
-           ")";
+    return "llm(ttft=" + ttft_s_->describe() + " + " + per_input + "s/input token, tpot=" + tpot_s_->describe() + ")";
   }
 
 private:

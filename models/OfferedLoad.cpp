@@ -8,7 +8,10 @@
 namespace orchsim::models {
 
 namespace {
-std::optional<double> mean_of(const DistributionPtr& d) { return d ? d->mean() : std::optional<double>(0.0); }
+std::optional<double> mean_of(const DistributionPtr& d)
+{
+  return d ? d->mean() : std::optional<double>(0.0);
+}
 
 std::optional<CallTokens> source_tokens(const SourceSpec& src)
 {
@@ -98,11 +101,13 @@ std::vector<std::string> overload_warnings(const Scenario& s, const OfferedLoad&
     for (const auto& step : sl.steps)
       steps += (steps.empty() ? "" : ", ") + step;
     char text[1024];
-    std::snprintf(text, sizeof text,
-                  "step%s %s: service '%s' is offered more load than its capacity: utilization %.3g (%.4g calls/s x "
-                  "%.4g s mean service / %u slots); %s",
-                  sl.steps.size() > 1 ? "s" : "", steps.c_str(), sl.service.c_str(), *sl.utilization, sl.calls_per_s, *sl.mean_service_s, sl.slots,
-                  s.services[i].queue_capacity ? "its queues will fill and reject calls" : "its queues will grow without bound");
+    std::snprintf(
+        text, sizeof text,
+        "step%s %s: service '%s' is offered more load than its capacity: utilization %.3g (%.4g calls/s x "
+        "%.4g s mean service / %u slots); %s",
+        sl.steps.size() > 1 ? "s" : "", steps.c_str(), sl.service.c_str(), *sl.utilization, sl.calls_per_s,
+        *sl.mean_service_s, sl.slots,
+        s.services[i].queue_capacity ? "its queues will fill and reject calls" : "its queues will grow without bound");
     warnings.emplace_back(text);
   }
   return warnings;

@@ -19,7 +19,7 @@ struct ServiceLoad {
   std::optional<double> mean_service_s; // over the calls offered, where known
   std::optional<double> utilization;    // calls_per_s x mean_service_s / slots
   uint32_t slots = 0;
-  std::vector<std::string> steps;       // `workflow.step` that call the service
+  std::vector<std::string> steps; // `workflow.step` that call the service
 };
 
 struct OfferedLoad {

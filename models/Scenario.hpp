@@ -29,22 +29,22 @@ struct ServiceSpec {
   std::string name;
   std::vector<std::string> capabilities;
   uint32_t instances = 1;
-  uint32_t concurrency = 1;                 // slots per instance sharing the instance's FIFO queue
-  std::optional<uint32_t> queue_capacity;   // waiting calls per instance; nullopt: unbounded
+  uint32_t concurrency = 1;               // slots per instance sharing the instance's FIFO queue
+  std::optional<uint32_t> queue_capacity; // waiting calls per instance; nullopt: unbounded
   LatencyModelPtr latency;
-  double error_probability = 0.0;           // a served call fails with this probability
+  double error_probability = 0.0; // a served call fails with this probability
   ServiceCost cost;
-  std::optional<double> quality;            // answer quality in [0, 1]; none for infrastructure
+  std::optional<double> quality; // answer quality in [0, 1]; none for infrastructure
 };
 
 struct StepSpec {
   std::string name;
-  std::string target;                  // the service or capability named in the file
-  bool by_capability = false;          // true: `capability:`, false: `service:`
-  std::vector<uint32_t> candidates;    // services that can serve the step (indices, file order)
-  std::vector<uint32_t> after;         // steps this one waits for (indices)
-  bool optional = false;               // a failure of an optional step does not fail the request
-  DistributionPtr input_tokens;        // overrides the request's tokens for this step when set
+  std::string target;               // the service or capability named in the file
+  bool by_capability = false;       // true: `capability:`, false: `service:`
+  std::vector<uint32_t> candidates; // services that can serve the step (indices, file order)
+  std::vector<uint32_t> after;      // steps this one waits for (indices)
+  bool optional = false;            // a failure of an optional step does not fail the request
+  DistributionPtr input_tokens;     // overrides the request's tokens for this step when set
   DistributionPtr output_tokens;
 };
 
@@ -58,10 +58,10 @@ enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, TRACE };
 
 struct ArrivalSpec {
   ArrivalProcess process = ArrivalProcess::POISSON;
-  double rate_per_s = 0.0;            // POISSON
-  uint32_t users = 0;                 // CLOSED_LOOP
-  DistributionPtr think_time_s;       // CLOSED_LOOP
-  double rate_on_per_s = 0.0;         // BURSTY: a two-state MMPP, exponential sojourns
+  double rate_per_s = 0.0;      // POISSON
+  uint32_t users = 0;           // CLOSED_LOOP
+  DistributionPtr think_time_s; // CLOSED_LOOP
+  double rate_on_per_s = 0.0;   // BURSTY: a two-state MMPP, exponential sojourns
   double rate_off_per_s = 0.0;
   double mean_on_s = 0.0;
   double mean_off_s = 0.0;
@@ -75,7 +75,7 @@ struct SourceSpec {
   std::string name;
   uint32_t workflow = 0;
   ArrivalSpec arrival;
-  DistributionPtr input_tokens;  // nullptr: 0 tokens, or the trace's when tokens_from_trace
+  DistributionPtr input_tokens; // nullptr: 0 tokens, or the trace's when tokens_from_trace
   DistributionPtr output_tokens;
   bool tokens_from_trace = false;
 };
@@ -97,24 +97,24 @@ struct OrchestratorSpec {
 struct SloSpec {
   double percentile = 0.99; // as a fraction: 0.99 for latency_p99
   double latency_s = INF;
-  std::string key;          // as written: latency_p99
+  std::string key; // as written: latency_p99
 };
 
 enum class EngineSync { WINDOWED, LOCKSTEP };
 
 struct SimulationSpec {
   uint64_t seed = 1;
-  std::optional<uint64_t> requests;   // stop arrivals after this many (all sources together) ...
-  std::optional<double> duration_s;   // ... or at this time; exactly one is set
-  double warmup_fraction = 0.0;       // warm-up as a share of requests or duration ...
-  std::optional<double> warmup_s;     // ... or as a time
+  std::optional<uint64_t> requests; // stop arrivals after this many (all sources together) ...
+  std::optional<double> duration_s; // ... or at this time; exactly one is set
+  double warmup_fraction = 0.0;     // warm-up as a share of requests or duration ...
+  std::optional<double> warmup_s;   // ... or as a time
   EngineSync engine = EngineSync::WINDOWED;
 };
 
 struct Scenario {
   std::string name;
   std::string description;
-  std::string path;                     // the file as given
+  std::string path; // the file as given
   SimulationSpec simulation;
   std::vector<ServiceSpec> services;
   std::vector<WorkflowSpec> workflows;

@@ -502,8 +502,8 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
       if (*seconds < 0)
         expected(*warmup, "a warm-up >= 0");
       if (out.duration_s && *seconds >= *out.duration_s)
-        fail(*warmup, "expected a warm-up shorter than the duration (" + fmt(*out.duration_s) + " s), found '" +
-                          text + "'");
+        fail(*warmup,
+             "expected a warm-up shorter than the duration (" + fmt(*out.duration_s) + " s), found '" + text + "'");
       out.warmup_s = *seconds;
     } else {
       expected(*warmup, "a warm-up share (10%) or duration (60s)");
@@ -516,8 +516,8 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
 ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) const
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
-  check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
-                 "quality"});
+  check_keys(
+      c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost", "quality"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -759,8 +759,8 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
         a.time_scale = positive(*v, "a time scale > 0");
       if (auto v = optional_child(c, "loop"))
         a.loop = boolean(*v);
-      const std::string key = full.lexically_normal().string() + "|" + columns.time + "|" + columns.input_tokens +
-                              "|" + columns.output_tokens + "|" + std::to_string(int(columns.time_format));
+      const std::string key = full.lexically_normal().string() + "|" + columns.time + "|" + columns.input_tokens + "|" +
+                              columns.output_tokens + "|" + std::to_string(int(columns.time_format));
       auto& cached = traces_[key];
       if (!cached) {
         const InputLocation from = location(file.node.Mark(), file.path);
@@ -880,9 +880,8 @@ Scenario Loader::scenario(const YAML::Node& root)
 
   const Cursor services = child(top, "services");
   require_map(services, "a map of services {name: {...}}");
-  for_each_entry(services, [&](const Cursor& key, const Cursor& value) {
-    s.services.push_back(service(name(key), value));
-  });
+  for_each_entry(services,
+                 [&](const Cursor& key, const Cursor& value) { s.services.push_back(service(name(key), value)); });
 
   const Cursor workflows = child(top, "workflows");
   require_map(workflows, "a map of workflows {name: {steps: [...]}}");
@@ -956,7 +955,7 @@ std::string apply_override(YAML::Node& root, const std::string& text)
   YAML::Node value;
   try {
     value = YAML::Load(value_text.empty() ? "''" : value_text);
-  } catch (const YAML::Exception& e) {  // a line:col inside the one-line value would read as part of it
+  } catch (const YAML::Exception& e) { // a line:col inside the one-line value would read as part of it
     throw InputError(InputLocation{"--set " + text, 0, 0, path}, "malformed YAML: " + e.msg);
   }
   std::vector<std::string> parts;
@@ -978,9 +977,9 @@ std::string apply_override(YAML::Node& root, const std::string& text)
     if (at.IsSequence()) {
       auto index = parse_number(part);
       if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(at.size()))
-        throw InputError(InputLocation{"--set " + text, 0, 0, walked},
-                         "expected an index in [0, " + std::to_string(at.size()) + ") into the list, found '" +
-                             part + "'");
+        throw InputError(
+            InputLocation{"--set " + text, 0, 0, walked},
+            "expected an index in [0, " + std::to_string(at.size()) + ") into the list, found '" + part + "'");
       const auto k = static_cast<size_t>(*index);
       if (last) {
         at[k] = value;

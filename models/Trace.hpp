@@ -13,8 +13,8 @@ namespace orchsim::models {
  *  and a ':', else SECONDS. */
 enum class TraceTimeFormat {
   AUTO,
-  DATETIME,  // `YYYY-MM-DD HH:MM:SS[.f…]`, up to 9 fractional digits, 'T' also accepted, no time zone
-  SECONDS,   // a plain number of seconds on any origin
+  DATETIME, // `YYYY-MM-DD HH:MM:SS[.f…]`, up to 9 fractional digits, 'T' also accepted, no time zone
+  SECONDS,  // a plain number of seconds on any origin
 };
 
 /** Which header columns hold what. An empty name means the column is not used: tokens read as 0, and
@@ -28,15 +28,15 @@ struct TraceColumns {
 
 /** Refusals that keep a wrong path (a log, a dump) from eating the machine. */
 struct TraceLimits {
-  uint64_t max_rows = 50'000'000;   // data rows, header not counted
-  uint64_t max_bytes = 8ULL << 30;  // file size, checked before reading
+  uint64_t max_rows = 50'000'000;  // data rows, header not counted
+  uint64_t max_bytes = 8ULL << 30; // file size, checked before reading
 };
 
 /** One request of the trace. */
 struct TraceRow {
-  double time_s;         // since the first row: the first row is at 0, never decreasing
-  double input_tokens;   // finite, >= 0; 0 when the column is not used
-  double output_tokens;  // finite, >= 0; 0 when the column is not used
+  double time_s;        // since the first row: the first row is at 0, never decreasing
+  double input_tokens;  // finite, >= 0; 0 when the column is not used
+  double output_tokens; // finite, >= 0; 0 when the column is not used
 };
 
 /** A request trace read from a CSV file (e.g. the Azure LLM inference traces): one header line, then
@@ -44,7 +44,7 @@ struct TraceRow {
  *  fields, a UTF-8 BOM, CRLF line ends and blank trailing lines are accepted.
  *  Immutable once loaded; always holds at least one row. Cheap to move, and safe to share read-only. */
 class Trace {
- public:
+public:
   /** All rows, in file order. */
   const std::vector<TraceRow>& get_rows() const { return rows_; }
   /** The path the trace was loaded from, as given to load(). */
@@ -58,11 +58,11 @@ class Trace {
   static Trace load(const std::string& path, const TraceColumns& columns, const TraceLimits& limits = {},
                     const sim::InputLocation& referenced_from = {});
 
- private:
+private:
   Trace(std::string path, std::vector<TraceRow> rows) : path_(std::move(path)), rows_(std::move(rows)) {}
 
   std::string path_;
   std::vector<TraceRow> rows_;
 };
 
-}  // namespace orchsim::models
+} // namespace orchsim::models

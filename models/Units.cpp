@@ -47,9 +47,9 @@ std::optional<double> parse_duration_s(std::string_view text)
   auto parsed = number_and_suffix(text);
   if (!parsed)
     return std::nullopt;
-  static const std::pair<std::string_view, double> units[] = {
-      {"ns", 1e-9}, {"us", 1e-6}, {"µs", 1e-6}, {"ms", 1e-3}, {"s", 1.0},
-      {"m", 60.0},  {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
+  static const std::pair<std::string_view, double> units[] = {{"ns", 1e-9},  {"us", 1e-6},  {"µs", 1e-6},
+                                                              {"ms", 1e-3},  {"s", 1.0},    {"m", 60.0},
+                                                              {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
   auto [value, unit] = *parsed;
   if (unit.empty())
     return value == 0.0 ? std::optional<double>(0.0) : std::nullopt;
@@ -68,8 +68,8 @@ std::optional<double> parse_rate_per_s(std::string_view text)
   if (unit.empty() || unit.front() != '/')
     return std::nullopt;
   unit = trim(unit.substr(1));
-  static const std::pair<std::string_view, double> per[] = {
-      {"ms", 1e-3}, {"s", 1.0}, {"m", 60.0}, {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
+  static const std::pair<std::string_view, double> per[] = {{"ms", 1e-3},  {"s", 1.0},    {"m", 60.0},
+                                                            {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
   for (const auto& [name, seconds] : per)
     if (unit == name)
       return value / seconds;

@@ -22,15 +22,15 @@ struct FailureCounts {
 /** What one workflow measured over the measurement window (warm-up excluded). */
 struct WorkflowStats {
   std::string name;
-  uint64_t offered = 0;   // measured requests that arrived
-  uint64_t completed = 0; // ... that succeeded
-  FailureCounts failed;   // ... that failed, by the cause of the first mandatory step that failed
-  uint64_t good = 0;      // ... that succeeded within the SLO latency (all successes without an SLO)
-  sim::Histogram latency_s; // arrival to completion of successful requests
-  double cost_usd = 0.0;    // every call of measured requests that a service served
-  double quality_sum = 0.0; // sum over successes of the mean quality of the services that answered
+  uint64_t offered = 0;          // measured requests that arrived
+  uint64_t completed = 0;        // ... that succeeded
+  FailureCounts failed;          // ... that failed, by the cause of the first mandatory step that failed
+  uint64_t good = 0;             // ... that succeeded within the SLO latency (all successes without an SLO)
+  sim::Histogram latency_s;      // arrival to completion of successful requests
+  double cost_usd = 0.0;         // every call of measured requests that a service served
+  double quality_sum = 0.0;      // sum over successes of the mean quality of the services that answered
   uint64_t quality_requests = 0; // successes answered by at least one service with a quality score
-  sim::TimeAverage in_flight; // requests in the system, all of them
+  sim::TimeAverage in_flight;    // requests in the system, all of them
   std::optional<models::SloSpec> slo;
 };
 
@@ -41,8 +41,8 @@ struct ServiceStats {
   uint64_t offered = 0;   // calls sent to the service
   uint64_t completed = 0; // answered successfully while the orchestrator still waited
   FailureCounts failed;
-  uint64_t canceled = 0;  // abandoned because the request had already failed
-  uint64_t served = 0;    // calls whose service finished (answered, errored or abandoned)
+  uint64_t canceled = 0;    // abandoned because the request had already failed
+  uint64_t served = 0;      // calls whose service finished (answered, errored or abandoned)
   sim::Histogram latency_s; // issue to answer of completed calls (queueing + service)
   double cost_usd = 0.0;
   sim::TimeAverage busy_slots; // all calls, over the window
@@ -53,11 +53,11 @@ struct ServiceStats {
 struct RunStats {
   double window_start_s = 0.0;
   double window_end_s = 0.0;
-  double end_s = 0.0;          // the last event (drain included)
-  uint64_t arrivals = 0;       // all requests, warm-up included
+  double end_s = 0.0;    // the last event (drain included)
+  uint64_t arrivals = 0; // all requests, warm-up included
   uint64_t events = 0;
   uint64_t simgrid_timers = 0;
-  bool truncated = false;      // an engine bound ended the run early
+  bool truncated = false; // an engine bound ended the run early
   std::vector<WorkflowStats> workflows;
   std::vector<ServiceStats> services;
   double window_s() const { return window_end_s - window_start_s; }

@@ -470,10 +470,17 @@ void Simulation::fail_request(uint32_t request, Outcome cause)
   if (req.measured) {
     auto& failed = stats_.workflows[req.workflow].failed;
     switch (cause) {
-      case Outcome::ERROR: ++failed.error; break;
-      case Outcome::TIMEOUT: ++failed.timeout; break;
-      case Outcome::REJECTED: ++failed.rejected; break;
-      case Outcome::SUCCESS: break;
+      case Outcome::ERROR:
+        ++failed.error;
+        break;
+      case Outcome::TIMEOUT:
+        ++failed.timeout;
+        break;
+      case Outcome::REJECTED:
+        ++failed.rejected;
+        break;
+      case Outcome::SUCCESS:
+        break;
     }
   }
   finish_request(request);

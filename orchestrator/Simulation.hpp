@@ -117,7 +117,7 @@ private:
   Selector selector_;
   std::vector<std::vector<StepPlan>> plans_; // [workflow][step]
   std::vector<Instance> instances_;
-  std::vector<uint32_t> outstanding_; // per instance, as the orchestrator sees it
+  std::vector<uint32_t> outstanding_;   // per instance, as the orchestrator sees it
   std::vector<uint32_t> busy_, queued_; // per service
   std::vector<Request> requests_;
   std::vector<uint32_t> free_requests_;

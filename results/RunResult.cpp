@@ -5,7 +5,10 @@ namespace orchsim::results {
 namespace {
 using nlohmann::json;
 
-json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optional_number(const std::optional<double>& v)
+{
+  return v ? json(*v) : json(nullptr);
+}
 
 json latency_json(const LatencySummary& l)
 {
@@ -13,7 +16,10 @@ json latency_json(const LatencySummary& l)
           {"p95", l.p95},     {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
 }
 
-json failures_json(const Failures& f) { return {{"error", f.error}, {"timeout", f.timeout}, {"rejected", f.rejected}}; }
+json failures_json(const Failures& f)
+{
+  return {{"error", f.error}, {"timeout", f.timeout}, {"rejected", f.rejected}};
+}
 
 json workflow_json(const WorkflowMetrics& w)
 {
@@ -31,9 +37,12 @@ json workflow_json(const WorkflowMetrics& w)
             {"mean_quality", optional_number(w.mean_quality)},
             {"slo", nullptr}};
   if (w.slo)
-    j["slo"] = {{"objective", w.slo->objective}, {"percentile", w.slo->percentile},
-                {"target_s", w.slo->target_s},   {"measured_s", w.slo->measured_s},
-                {"met", w.slo->met},             {"attainment", w.slo->attainment}};
+    j["slo"] = {{"objective", w.slo->objective},
+                {"percentile", w.slo->percentile},
+                {"target_s", w.slo->target_s},
+                {"measured_s", w.slo->measured_s},
+                {"met", w.slo->met},
+                {"attainment", w.slo->attainment}};
   return j;
 }
 
@@ -69,9 +78,8 @@ json to_json(const RunResult& r)
        {{"orchsim_version", r.context.orchsim_version},
         {"git_describe", r.context.git_describe},
         {"simgrid_version", r.context.simgrid_version},
-        {"scenario", {{"name", r.context.scenario_name},
-                      {"path", r.context.scenario_path},
-                      {"sha256", r.context.scenario_sha256}}},
+        {"scenario",
+         {{"name", r.context.scenario_name}, {"path", r.context.scenario_path}, {"sha256", r.context.scenario_sha256}}},
         {"seed", r.context.seed},
         {"overrides", r.context.overrides},
         {"selection", r.context.selection}}},
@@ -95,6 +103,9 @@ json to_json(const RunResult& r)
   };
 }
 
-std::string to_json_text(const RunResult& result) { return to_json(result).dump(2) + "\n"; }
+std::string to_json_text(const RunResult& result)
+{
+  return to_json(result).dump(2) + "\n";
+}
 
 } // namespace orchsim::results

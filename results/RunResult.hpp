@@ -26,22 +26,22 @@ struct Failures {
 };
 
 struct SloResult {
-  std::string objective;      // latency_p99
-  double percentile = 0;      // 0.99
+  std::string objective; // latency_p99
+  double percentile = 0; // 0.99
   double target_s = 0;
-  double measured_s = 0;      // the same percentile of the measured latency
-  bool met = false;           // measured_s <= target_s
-  double attainment = 0;      // successes within target_s / successes
+  double measured_s = 0; // the same percentile of the measured latency
+  bool met = false;      // measured_s <= target_s
+  double attainment = 0; // successes within target_s / successes
 };
 
 struct WorkflowMetrics {
   uint64_t offered = 0, completed = 0, failed = 0;
   Failures failures;
-  double success_ratio = 0;          // completed / offered
-  double throughput_per_s = 0;       // completed / window
-  double goodput_per_s = 0;          // completed within the SLO latency / window
+  double success_ratio = 0;    // completed / offered
+  double throughput_per_s = 0; // completed / window
+  double goodput_per_s = 0;    // completed within the SLO latency / window
   LatencySummary latency_s;
-  double mean_in_flight = 0;         // time-average of requests in the system
+  double mean_in_flight = 0; // time-average of requests in the system
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
   std::optional<double> mean_quality; // mean over successes of the answering services' quality
@@ -53,8 +53,8 @@ struct ServiceMetrics {
   uint64_t offered = 0, completed = 0, canceled = 0, served = 0;
   Failures failures;
   double throughput_per_s = 0;
-  double utilization = 0;            // time-average busy slots / slots
-  double mean_queue_length = 0;      // time-average waiting calls, all instances together
+  double utilization = 0;       // time-average busy slots / slots
+  double mean_queue_length = 0; // time-average waiting calls, all instances together
   LatencySummary latency_s;
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
@@ -62,10 +62,10 @@ struct ServiceMetrics {
 
 struct RunInfo {
   double window_start_s = 0, window_end_s = 0, window_s = 0; // measurement window, simulated seconds
-  double end_s = 0;               // last event, drain included
-  uint64_t arrivals = 0;          // all requests, warm-up included
+  double end_s = 0;                                          // last event, drain included
+  uint64_t arrivals = 0;                                     // all requests, warm-up included
   uint64_t events = 0;
-  bool complete = true;           // false when a bound ended the run early
+  bool complete = true; // false when a bound ended the run early
   std::vector<std::string> warnings;
 };
 
@@ -74,7 +74,7 @@ struct RunContext {
   std::string scenario_name, scenario_path, scenario_sha256;
   uint64_t seed = 0;
   std::vector<std::string> overrides;
-  std::string selection;          // the selection strategy that ran
+  std::string selection; // the selection strategy that ran
 };
 
 struct HostInfo {

@@ -2,11 +2,12 @@
 
 #include <limits>
 
+#include <xbt/log.h>
+
+#include <simgrid/version.h> // after the xbt headers: it uses their macros
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/NetZone.hpp>
-#include <simgrid/version.h>
-#include <xbt/log.h>
 
 namespace orchsim::sim {
 
@@ -29,7 +30,10 @@ simgrid::s4u::Engine& simgrid_engine()
 }
 } // namespace
 
-double Engine::simgrid_clock() { return simgrid::s4u::Engine::get_clock(); }
+double Engine::simgrid_clock()
+{
+  return simgrid::s4u::Engine::get_clock();
+}
 
 std::string Engine::simgrid_version()
 {

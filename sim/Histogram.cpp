@@ -14,7 +14,10 @@ constexpr int OCTAVES = Histogram::MAX_EXPONENT - Histogram::MIN_EXPONENT;
 constexpr int BUCKETS = 1 + OCTAVES * SUBS;
 } // namespace
 
-Histogram::Histogram() : counts_(BUCKETS, 0) { clear(); }
+Histogram::Histogram() : counts_(BUCKETS, 0)
+{
+  clear();
+}
 
 void Histogram::clear()
 {

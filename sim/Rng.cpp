@@ -31,7 +31,10 @@ Rng::Rng(uint64_t seed, std::string_view entity)
   seed_from(mixed_seed ^ hash_name(entity));
 }
 
-Rng::Rng(uint64_t seed_word) { seed_from(seed_word); }
+Rng::Rng(uint64_t seed_word)
+{
+  seed_from(seed_word);
+}
 
 void Rng::seed_from(uint64_t word)
 {

@@ -33,10 +33,7 @@ public:
   /** Uniform on (0, 1]: safe to take the logarithm of. */
   double uniform_pos() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
   /** Uniform integer in [0, n). REQUIRES: n > 0. Lemire's multiply-shift, bias < 2^-32 for n < 2^32. */
-  uint64_t below(uint64_t n)
-  {
-    return static_cast<uint64_t>((static_cast<uint128>(next_u64()) * n) >> 64);
-  }
+  uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<uint128>(next_u64()) * n) >> 64); }
   /** Standard normal variate (Marsaglia polar method; no cached spare, so draws stay aligned). */
   double normal();
 

@@ -9,7 +9,10 @@
 
 namespace orchsim::test {
 
-inline std::string source_path(const std::string& relative) { return std::string(ORCHSIM_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative)
+{
+  return std::string(ORCHSIM_SOURCE_DIR) + "/" + relative;
+}
 
 inline results::RunResult run_file(const std::string& relative, const std::vector<std::string>& overrides = {})
 {
@@ -34,9 +37,9 @@ struct Estimate {
 inline Estimate estimate(const std::vector<double>& xs)
 {
   // t_{0.975, n-1} for n = 2..30 (two-sided 95 %), from standard tables.
-  static const double t975[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
-                                2.228,  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093,
-                                2.086,  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045};
+  static const double t975[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
+                                2.228, 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093,
+                                2.086, 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045};
   const size_t n = xs.size();
   double mean = 0;
   for (double x : xs)

@@ -27,7 +27,10 @@ test::Estimate replicate(const std::string& file, const std::function<double(con
   return test::estimate(values);
 }
 
-double mean_latency(const results::RunResult& r) { return r.workflows.at("job").latency_s.mean; }
+double mean_latency(const results::RunResult& r)
+{
+  return r.workflows.at("job").latency_s.mean;
+}
 
 /** Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda/mu. */
 double erlang_c(int c, double a)

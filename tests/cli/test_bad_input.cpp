@@ -70,7 +70,7 @@ std::string shell_quoted(const std::string& text)
 }
 
 struct CliOutcome {
-  int exit_code = -1;  // -1: the process did not exit normally
+  int exit_code = -1; // -1: the process did not exit normally
   std::string first_stderr_line;
 };
 
@@ -91,7 +91,7 @@ CliOutcome run_cli(const std::string& args)
   return outcome;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("cli::bad input: the corpus holds at least 25 bad scenarios", "[cli][bad-input]")
 {

@@ -90,8 +90,7 @@ void check_sample_mean_and_variance(const models::Distribution& dist)
   REQUIRE(variance);
   const double excess = sample.fourth_central - sample.variance * sample.variance;
   const double variance_se = std::sqrt(std::max(0.0, excess) / static_cast<double>(SAMPLE_COUNT));
-  INFO("sample variance " << sample.variance << ", closed form " << *variance << ", standard error "
-                          << variance_se);
+  INFO("sample variance " << sample.variance << ", closed form " << *variance << ", standard error " << variance_se);
   CHECK(within(sample.variance, *variance, variance_se));
 }
 
@@ -180,10 +179,10 @@ TEST_CASE("models::Distribution: histogram sample mean and variance match those 
 
 TEST_CASE("models::Distribution: mixture sample mean and variance match its closed forms", "[models]")
 {
-  check_sample_mean_and_variance(*models::make_mixture(
-      {3.0, 1.0}, {models::make_exponential(1.0), models::make_lognormal(1.0, 0.5)}));
-  check_sample_mean_and_variance(*models::make_mixture(
-      {0.9, 0.1}, {models::make_constant(0.05), models::make_uniform(1.0, 2.0)}));
+  check_sample_mean_and_variance(
+      *models::make_mixture({3.0, 1.0}, {models::make_exponential(1.0), models::make_lognormal(1.0, 0.5)}));
+  check_sample_mean_and_variance(
+      *models::make_mixture({0.9, 0.1}, {models::make_constant(0.05), models::make_uniform(1.0, 2.0)}));
 }
 
 // ---- Sampling: support and determinism -------------------------------------------------------------------
@@ -191,10 +190,9 @@ TEST_CASE("models::Distribution: mixture sample mean and variance match its clos
 TEST_CASE("models::Distribution: extreme parameters still give finite non-negative draws", "[models]")
 {
   const std::vector<models::DistributionPtr> extremes = {
-      models::make_pareto(0.02, 1.0),   // U^(-50) overflows for small U
-      models::make_weibull(0.005, 1.0), // (-ln U)^200 overflows
-      models::make_lognormal(0.0, 400.0),
-      models::make_gamma(0.01, 1.0), // U^(100) underflows to 0
+      models::make_pareto(0.02, 1.0),                                    // U^(-50) overflows for small U
+      models::make_weibull(0.005, 1.0),                                  // (-ln U)^200 overflows
+      models::make_lognormal(0.0, 400.0), models::make_gamma(0.01, 1.0), // U^(100) underflows to 0
       models::make_exponential(1e300),
   };
   for (const auto& dist : extremes) {
@@ -231,8 +229,8 @@ TEST_CASE("models::Distribution: histogram never draws from a zero-weight bin", 
 
 TEST_CASE("models::Distribution: mixture never draws from a zero-weight component", "[models]")
 {
-  const auto dist = models::make_mixture({0.0, 1.0, 0.0}, {models::make_constant(1.0), models::make_constant(2.0),
-                                                            models::make_constant(3.0)});
+  const auto dist = models::make_mixture(
+      {0.0, 1.0, 0.0}, {models::make_constant(1.0), models::make_constant(2.0), models::make_constant(3.0)});
   const auto xs = draw(*dist, 20000);
   CHECK(std::all_of(xs.begin(), xs.end(), [](double x) { return x == 2.0; }));
 }
@@ -334,8 +332,7 @@ TEST_CASE("models::Distribution: empirical and histogram moments come from their
 TEST_CASE("models::Distribution: mixture moments come from its components' moments", "[models]")
 {
   // Equal parts of constants 1 and 3: E = 2, Var = sum w_i (v_i + m_i^2) - E^2 = (1 + 9) / 2 - 4 = 1.
-  const auto two_points =
-      models::make_mixture({1.0, 1.0}, {models::make_constant(1.0), models::make_constant(3.0)});
+  const auto two_points = models::make_mixture({1.0, 1.0}, {models::make_constant(1.0), models::make_constant(3.0)});
   CHECK(*two_points->mean() == Approx(2.0));
   CHECK(*two_points->variance() == Approx(1.0));
   // 3:1 of exponential(1) (m 1, v 1) and uniform(2, 5) (m 3.5, v 0.75):
@@ -349,8 +346,7 @@ TEST_CASE("models::Distribution: mixture moments come from its components' momen
   CHECK(*heavy->mean() == Approx(2.0));
   CHECK_FALSE(heavy->variance());
   // A component without a mean: neither.
-  const auto heavier =
-      models::make_mixture({1.0, 1.0}, {models::make_constant(1.0), models::make_pareto(0.8, 1.0)});
+  const auto heavier = models::make_mixture({1.0, 1.0}, {models::make_constant(1.0), models::make_pareto(0.8, 1.0)});
   CHECK_FALSE(heavier->mean());
   CHECK_FALSE(heavier->variance());
 }
@@ -366,6 +362,6 @@ TEST_CASE("models::Distribution: describe() names the distribution and its param
   CHECK(models::make_uniform(0.0, 0.001)->describe() == "uniform(min=0, max=0.001)");
   CHECK(models::make_empirical({1.0, 2.0, 3.0, 4.0})->describe() == "empirical(n=4, mean=2.5)");
   CHECK(models::make_histogram({0.0, 1.0, 3.0}, {1.0, 1.0})->describe() == "histogram(bins=2, range=[0, 3])");
-  CHECK(models::make_mixture({3.0, 1.0}, {models::make_exponential(1.0), models::make_constant(5.0)})
-            ->describe() == "mixture(0.75*exponential(mean=1), 0.25*constant(value=5))");
+  CHECK(models::make_mixture({3.0, 1.0}, {models::make_exponential(1.0), models::make_constant(5.0)})->describe() ==
+        "mixture(0.75*exponential(mean=1), 0.25*constant(value=5))");
 }

@@ -130,8 +130,7 @@ workload:
   CHECK(static_cast<double>(w.failures.rejected) / w.offered == Approx(10.0 / 11.0).epsilon(0.02));
 }
 
-TEST_CASE("orchestrator::Simulation: round robin spreads calls evenly over a capability's instances",
-          "[orchestrator]")
+TEST_CASE("orchestrator::Simulation: round robin spreads calls evenly over a capability's instances", "[orchestrator]")
 {
   const auto r = test::run_text(R"(
 simulation: {seed: 1, requests: 9000}
@@ -187,15 +186,14 @@ TEST_CASE("determinism: the same scenario and seed give byte-identical results",
 TEST_CASE("determinism: windowed and lockstep engine synchronisation give identical metrics", "[determinism]")
 {
   auto metrics = [](const std::string& mode) {
-    auto j = results::to_json(test::run_file("scenarios/reference/mmc.yaml",
-                                             {"simulation.requests=50000", "simulation.engine=" + mode}));
+    auto j = results::to_json(
+        test::run_file("scenarios/reference/mmc.yaml", {"simulation.requests=50000", "simulation.engine=" + mode}));
     return j["metrics"].dump();
   };
   CHECK(metrics("windowed") == metrics("lockstep"));
 }
 
-TEST_CASE("common random numbers: changing the selection strategy leaves arrivals and sizes unchanged",
-          "[determinism]")
+TEST_CASE("common random numbers: changing the selection strategy leaves arrivals and sizes unchanged", "[determinism]")
 {
   const std::string file = "tests/data/crn.yaml";
   const auto base = arrivals_with(file, {"orchestrator.selection.strategy=round_robin"});

@@ -51,7 +51,7 @@ TEST_CASE("sim::Histogram: zero, tiny and huge values are counted; merge adds co
 TEST_CASE("sim::TimeAverage: integrates a level over the window only", "[sim]")
 {
   sim::TimeAverage t;
-  t.set(0.0, 5.0);  // before the window: ignored
+  t.set(0.0, 5.0); // before the window: ignored
   t.start(10.0);
   t.set(12.0, 1.0); // 5 for 2 s
   t.set(16.0, 3.0); // 1 for 4 s
