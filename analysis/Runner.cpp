@@ -154,6 +154,11 @@ results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
   orchestrator::Simulation simulation(loaded.scenario, options);
   const auto start = std::chrono::steady_clock::now();
   const orchestrator::RunStats stats = simulation.run();
+  if (stats.stalled)
+    throw sim::InputError(sim::InputLocation{loaded.scenario.path, 0, 0, ""},
+                          "simulated time stopped advancing (100 million events at one instant): the scenario "
+                          "loops through zero-duration activities, e.g. a closed loop with zero think time "
+                          "calling services with zero latency");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   results::RunResult r = to_result(loaded.scenario, loaded.sha256, stats);
   r.host.wall_time_s = wall;

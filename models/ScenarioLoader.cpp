@@ -215,25 +215,24 @@ private:
                   describe_found(c.node));
     return static_cast<uint64_t>(*value);
   }
+  /** A value written with a unit, parsed by `parse`; `kind` names it in messages ("a duration"). */
+  double with_unit(const Cursor& c, std::optional<double> (*parse)(std::string_view), const std::string& kind,
+                   const std::string& examples, bool allow_zero) const
+  {
+    auto value = parse(scalar(c, kind + " " + examples));
+    if (!value)
+      expected(c, kind + " " + examples);
+    if (*value < 0 || (*value == 0 && !allow_zero))
+      expected(c, kind + (allow_zero ? " >= 0" : " > 0"));
+    return *value;
+  }
   double duration(const Cursor& c, bool allow_zero = false) const
   {
-    const std::string text = scalar(c, "a duration with a unit (250ms, 1.5s, 2m, 1h)");
-    auto value = parse_duration_s(text);
-    if (!value)
-      expected(c, "a duration with a unit (250ms, 1.5s, 2m, 1h)");
-    if (*value < 0 || (*value == 0 && !allow_zero))
-      expected(c, allow_zero ? "a duration >= 0" : "a duration > 0");
-    return *value;
+    return with_unit(c, parse_duration_s, "a duration", "with a unit (250ms, 1.5s, 2m, 1h)", allow_zero);
   }
   double rate(const Cursor& c, bool allow_zero = false) const
   {
-    const std::string text = scalar(c, "a rate (120/s, 3000/min, 10/h)");
-    auto value = parse_rate_per_s(text);
-    if (!value)
-      expected(c, "a rate (120/s, 3000/min, 10/h)");
-    if (*value < 0 || (*value == 0 && !allow_zero))
-      expected(c, allow_zero ? "a rate >= 0" : "a rate > 0");
-    return *value;
+    return with_unit(c, parse_rate_per_s, "a rate", "(120/s, 3000/min, 10/h)", allow_zero);
   }
   double probability(const Cursor& c) const
   {

@@ -58,6 +58,7 @@ struct RunStats {
   uint64_t events = 0;
   uint64_t simgrid_timers = 0;
   bool truncated = false; // an engine bound ended the run early
+  bool stalled = false;   // ... because simulated time stopped advancing
   std::vector<WorkflowStats> workflows;
   std::vector<ServiceStats> services;
   double window_s() const { return window_end_s - window_start_s; }

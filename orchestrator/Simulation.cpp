@@ -100,6 +100,7 @@ RunStats Simulation::run()
   stats_.events = engine_.get_events_dispatched();
   stats_.simgrid_timers = engine_.get_simgrid_timers();
   stats_.truncated = engine_.is_truncated();
+  stats_.stalled = engine_.is_stalled();
   stats_.arrivals = arrivals_;
   return std::move(stats_);
 }
@@ -204,22 +205,11 @@ void Simulation::on_arrival(uint32_t source)
   }
 }
 
-uint32_t Simulation::alloc_request()
-{
-  if (!free_requests_.empty()) {
-    const uint32_t r = free_requests_.back();
-    free_requests_.pop_back();
-    return r;
-  }
-  requests_.emplace_back();
-  return static_cast<uint32_t>(requests_.size() - 1);
-}
-
 void Simulation::start_request(uint32_t source, const models::CallTokens& tokens, bool measured)
 {
   const uint32_t workflow = scenario_.sources[source].workflow;
   const auto& wf = scenario_.workflows[workflow];
-  const uint32_t r = alloc_request();
+  const uint32_t r = requests_.acquire();
   Request& req = requests_[r];
   req.source = source;
   req.workflow = workflow;
@@ -257,21 +247,10 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
 
 // ---- calls --------------------------------------------------------------------------------------
 
-uint32_t Simulation::alloc_call()
-{
-  if (!free_calls_.empty()) {
-    const uint32_t c = free_calls_.back();
-    free_calls_.pop_back();
-    return c;
-  }
-  calls_.emplace_back();
-  return static_cast<uint32_t>(calls_.size() - 1);
-}
-
 void Simulation::free_call(uint32_t call)
 {
   ++calls_[call].gen; // stale timeouts for this slot are now ignored
-  free_calls_.push_back(call);
+  calls_.release(call);
 }
 
 bool Simulation::start_step(uint32_t request, uint32_t step)
@@ -282,7 +261,7 @@ bool Simulation::start_step(uint32_t request, uint32_t step)
   Instance& inst = instances_[instance];
   const auto& svc = scenario_.services[inst.service];
 
-  const uint32_t c = alloc_call();
+  const uint32_t c = calls_.acquire();
   Call& call = calls_[c];
   call.request = request;
   call.step = step;
@@ -492,7 +471,7 @@ void Simulation::finish_request(uint32_t request)
   stats_.workflows[req.workflow].in_flight.add(engine_.now_s(), -1.0);
   const uint32_t source = req.source;
   ++req.gen;
-  free_requests_.push_back(request);
+  requests_.release(request);
   auto& src = sources_[source];
   if (src.is_closed_loop() && !arrivals_stopped_)
     engine_.schedule(engine_.now_s() + src.draw_think_s(), ARRIVAL, source);

@@ -10,6 +10,7 @@
 #include "orchestrator/RunStats.hpp"
 #include "orchestrator/Selector.hpp"
 #include "sim/Engine.hpp"
+#include "sim/Pool.hpp"
 
 namespace orchsim::orchestrator {
 
@@ -106,8 +107,6 @@ private:
   void close_window();
   void set_busy(uint32_t service, int delta);
   void set_queued(uint32_t service, int delta);
-  uint32_t alloc_request();
-  uint32_t alloc_call();
   void free_call(uint32_t call);
 
   const models::Scenario& scenario_;
@@ -119,10 +118,8 @@ private:
   std::vector<Instance> instances_;
   std::vector<uint32_t> outstanding_;   // per instance, as the orchestrator sees it
   std::vector<uint32_t> busy_, queued_; // per service
-  std::vector<Request> requests_;
-  std::vector<uint32_t> free_requests_;
-  std::vector<Call> calls_;
-  std::vector<uint32_t> free_calls_;
+  sim::Pool<Request> requests_;
+  sim::Pool<Call> calls_;
 
   uint64_t arrivals_ = 0;
   uint32_t open_sources_left_ = 0; // open sources whose process has not ended

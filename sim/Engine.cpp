@@ -87,6 +87,11 @@ void Engine::on_timer()
     if (!within_bounds(queue_.top()))
       return;
     const Event event = queue_.pop();
+    events_at_now_ = event.time_s == now_s_ ? events_at_now_ + 1 : 0;
+    if (events_at_now_ >= options_.max_events_at_one_time) {
+      stalled_ = truncated_ = true;
+      return;
+    }
     now_s_ = event.time_s;
     ++dispatched_;
     handler_->on_event(event);

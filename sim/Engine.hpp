@@ -35,6 +35,9 @@ public:
     uint64_t max_events = 0;
     /** Stop dispatching events later than this run time in seconds (<= 0: no bound). */
     double max_time_s = 0.0;
+    /** Stop when this many events in a row happen at one instant: time has stopped advancing (a loop
+     *  of zero-duration activities), which would otherwise never end. */
+    uint64_t max_events_at_one_time = 100'000'000;
   };
 
   Engine() = default;
@@ -47,6 +50,8 @@ public:
   uint64_t get_events_dispatched() const { return dispatched_; }
   /** True when a bound (max_events, max_time_s) ended the run with events still pending. */
   bool is_truncated() const { return truncated_; }
+  /** True when the run ended because time stopped advancing (max_events_at_one_time). */
+  bool is_stalled() const { return stalled_; }
   /** SimGrid kernel timers the run used (1 per distinct event time in LOCKSTEP, a few in WINDOWED). */
   uint64_t get_simgrid_timers() const { return timers_; }
 
@@ -70,7 +75,9 @@ private:
   double origin_s_ = 0.0; // SimGrid clock when this run started
   uint64_t dispatched_ = 0;
   uint64_t timers_ = 0;
+  uint64_t events_at_now_ = 0;
   bool truncated_ = false;
+  bool stalled_ = false;
 };
 
 } // namespace orchsim::sim

@@ -144,3 +144,10 @@ TEST_CASE("cli: --help and --version", "[cli]")
   CHECK(r.code == 0);
   CHECK(r.out.find("SimGrid 3.32") != std::string::npos);
 }
+
+TEST_CASE("cli: a scenario whose time cannot advance is refused, not run forever", "[cli]")
+{
+  const auto r = orchsim("run tests/data/zero-time-loop.yaml");
+  CHECK(r.code == 2);
+  CHECK(r.err.rfind("tests/data/zero-time-loop.yaml: simulated time stopped advancing", 0) == 0);
+}
