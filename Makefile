@@ -1,6 +1,7 @@
 # orchsim: two commands do everything on a fresh Debian 12 machine (as root):
 #   make run    install what is missing, build Release, run scenarios/ai-ecosystem.yaml
 #   make test   same set-up, then the whole ctest suite
+MAKEFLAGS += --no-print-directory
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/ai-ecosystem.yaml
