@@ -37,20 +37,23 @@ results::LatencySummary summarize(const sim::Histogram& h)
 
 results::Failures failures(const orchestrator::FailureCounts& f)
 {
-  return {f.error, f.timeout, f.rejected};
+  using C = models::FailureCause;
+  return {f[C::ERROR], f[C::TIMEOUT], f[C::REJECTED], f[C::RATE_LIMITED], f[C::SHED], f[C::CIRCUIT_OPEN]};
 }
 
 const char* strategy_name(models::SelectionStrategy s)
 {
+  using S = models::SelectionStrategy;
   switch (s) {
-    case models::SelectionStrategy::ROUND_ROBIN:
-      return "round_robin";
-    case models::SelectionStrategy::RANDOM:
-      return "random";
-    case models::SelectionStrategy::LEAST_OUTSTANDING:
-      return "least_outstanding";
-    case models::SelectionStrategy::POWER_OF_D:
-      return "power_of_d";
+    case S::ROUND_ROBIN: return "round_robin";
+    case S::WEIGHTED_ROUND_ROBIN: return "weighted_round_robin";
+    case S::RANDOM: return "random";
+    case S::LEAST_OUTSTANDING: return "least_outstanding";
+    case S::POWER_OF_D: return "power_of_d";
+    case S::WEIGHTED_LEAST_REQUEST: return "weighted_least_request";
+    case S::PEAK_EWMA: return "peak_ewma";
+    case S::RING_HASH: return "ring_hash";
+    case S::CAPABILITY_SCORE: return "capability_score";
   }
   return "unknown";
 }
@@ -108,6 +111,12 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.goodput_per_s = per_s(static_cast<double>(w.good));
     m.latency_s = summarize(w.latency_s);
     m.mean_in_flight = w.in_flight.mean();
+    m.calls = w.calls;
+    m.retries = w.retries;
+    m.hedges = w.hedges;
+    m.fallbacks = w.fallbacks;
+    m.calls_per_request = w.offered ? static_cast<double>(w.calls) / static_cast<double>(w.offered) : 0.0;
+    m.wasted_service_s = w.wasted_service_s;
     m.cost_usd = w.cost_usd;
     if (w.completed) {
       m.cost_per_success_usd = w.cost_usd / static_cast<double>(w.completed);
@@ -133,6 +142,9 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.completed = sv.completed;
     m.canceled = sv.canceled;
     m.served = sv.served;
+    m.retries = sv.retries;
+    m.hedges = sv.hedges;
+    m.wasted_service_s = sv.wasted_service_s;
     m.failures = failures(sv.failed);
     m.throughput_per_s = per_s(static_cast<double>(sv.completed));
     m.utilization = sv.slots ? sv.busy_slots.mean() / sv.slots : 0.0;

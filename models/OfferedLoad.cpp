@@ -39,6 +39,8 @@ OfferedLoad compute_offered_load(const Scenario& s)
   OfferedLoad load;
   std::vector<double> busy(s.services.size(), 0.0); // offered work: sum of rate x mean service time
   std::vector<bool> known(s.services.size(), true);
+  std::vector<CallTokens> token_sum(s.services.size()); // rate-weighted
+  std::vector<bool> tokens_known(s.services.size(), true);
   load.services.resize(s.services.size());
   for (size_t i = 0; i < s.services.size(); ++i) {
     load.services[i].service = s.services[i].name;
@@ -72,6 +74,12 @@ OfferedLoad compute_offered_load(const Scenario& s)
           callers.push_back(caller);
         const double calls = *rate * s.services[c].instances / instances;
         load.services[c].calls_per_s += calls;
+        if (step_tokens) {
+          token_sum[c].input += calls * step_tokens->input;
+          token_sum[c].output += calls * step_tokens->output;
+        } else {
+          tokens_known[c] = false;
+        }
         auto mean = step_tokens ? s.services[c].latency->mean_s(*step_tokens) : std::nullopt;
         if (mean)
           busy[c] += calls * *mean;
@@ -82,7 +90,11 @@ OfferedLoad compute_offered_load(const Scenario& s)
   }
   for (size_t i = 0; i < s.services.size(); ++i) {
     auto& sl = load.services[i];
-    if (!known[i] || sl.calls_per_s <= 0)
+    if (sl.calls_per_s <= 0)
+      continue;
+    if (tokens_known[i])
+      sl.mean_tokens = CallTokens{token_sum[i].input / sl.calls_per_s, token_sum[i].output / sl.calls_per_s};
+    if (!known[i])
       continue;
     sl.mean_service_s = busy[i] / sl.calls_per_s;
     sl.utilization = busy[i] / sl.slots;

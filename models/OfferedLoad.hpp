@@ -20,6 +20,7 @@ struct ServiceLoad {
   std::optional<double> utilization;    // calls_per_s x mean_service_s / slots
   uint32_t slots = 0;
   std::vector<std::string> steps; // `workflow.step` that call the service
+  std::optional<CallTokens> mean_tokens; // over the calls offered, where known
 };
 
 struct OfferedLoad {

@@ -35,6 +35,7 @@ struct ServiceSpec {
   double error_probability = 0.0; // a served call fails with this probability
   ServiceCost cost;
   std::optional<double> quality; // answer quality in [0, 1]; none for infrastructure
+  double weight = 1.0;           // relative share for weighted selection strategies, > 0
 };
 
 struct StepSpec {
@@ -46,6 +47,7 @@ struct StepSpec {
   bool optional = false;            // a failure of an optional step does not fail the request
   DistributionPtr input_tokens;     // overrides the request's tokens for this step when set
   DistributionPtr output_tokens;
+  std::optional<uint32_t> fallback; // service called once the step's tries are exhausted
 };
 
 struct WorkflowSpec {
@@ -80,16 +82,84 @@ struct SourceSpec {
   bool tokens_from_trace = false;
 };
 
-enum class SelectionStrategy { ROUND_ROBIN, RANDOM, LEAST_OUTSTANDING, POWER_OF_D };
+enum class SelectionStrategy {
+  ROUND_ROBIN,            // members in turn
+  WEIGHTED_ROUND_ROBIN,   // in turn, in proportion to service weights (earliest deadline first)
+  RANDOM,                 // uniformly at random
+  LEAST_OUTSTANDING,      // fewest outstanding calls (join the shortest queue)
+  POWER_OF_D,             // best of d sampled members
+  WEIGHTED_LEAST_REQUEST, // Envoy: weight / (active + 1)^bias, P2C when weights are equal
+  PEAK_EWMA,              // Finagle/Linkerd: P2C on peak EWMA latency x (outstanding + 1)
+  RING_HASH,              // consistent hashing of the request key (cache and session affinity)
+  CAPABILITY_SCORE,       // best weighted score of expected latency, cost and quality among services
+};
+
+/** Weights of capability_score's terms; each term is normalised over the pool's services. */
+struct ScoreWeights {
+  double latency = 1.0;
+  double cost = 0.0;
+  double quality = 0.0;
+};
 
 struct SelectionSpec {
   SelectionStrategy strategy = SelectionStrategy::ROUND_ROBIN;
-  uint32_t d = 2; // POWER_OF_D: distinct instances sampled per pick
+  uint32_t d = 2;                // POWER_OF_D: members sampled per pick
+  bool with_replacement = false; // POWER_OF_D: sample with replacement (false: d distinct members)
+  double bias = 1.0;             // WEIGHTED_LEAST_REQUEST: Envoy's active_request_bias
+  double decay_s = 10.0;         // PEAK_EWMA: decay time of the latency average (Finagle default 10 s)
+  uint32_t ring_size = 1024;     // RING_HASH: points on the ring (Envoy minimum_ring_size default 1024)
+  ScoreWeights score;            // CAPABILITY_SCORE
+};
+
+/** Why a call (and then a request) failed. */
+enum class FailureCause : uint8_t {
+  ERROR,        // the service answered with an error
+  TIMEOUT,      // no answer within the per-try timeout or the request deadline
+  REJECTED,     // the instance's queue was full
+  RATE_LIMITED, // the provider's rate limit refused the call (HTTP 429)
+  SHED,         // the orchestrator's admission control refused the call (concurrency limit)
+  CIRCUIT_OPEN, // no candidate available: circuit breakers open or instances ejected or down
+};
+inline constexpr int FAILURE_CAUSES = 6;
+const char* to_string(FailureCause cause);
+
+/** Retries of a failed try, gRPC/Envoy style. */
+struct RetrySpec {
+  uint32_t max_attempts = 1;              // tries in all, the first included (gRPC maxAttempts); 1: none
+  uint32_t retry_on = 0;                  // bit (1 << FailureCause) per cause that may be retried
+  double initial_backoff_s = 0.025;       // Envoy base_interval 25 ms
+  double max_backoff_s = 0.25;            // Envoy max_interval default 10 x base
+  double backoff_multiplier = 2.0;        // gRPC backoffMultiplier
+  /** A retry budget. Envoy: retries in flight <= max(min_concurrency, percent of active calls).
+   *  Finagle: each request deposits percent/100 of a retry, kept for ttl_s, plus min_per_s always. */
+  struct Budget {
+    bool finagle = false;
+    double percent = 20.0;        // Envoy budget_percent 20 %; Finagle percentCanRetry 0.2
+    uint32_t min_concurrency = 3; // Envoy min_retry_concurrency
+    uint32_t min_per_s = 10;      // Finagle minRetriesPerSec
+    double ttl_s = 10.0;          // Finagle ttl
+  };
+  std::optional<Budget> budget; // unset: no budget
+  // gRPC retry throttling: token bucket; retries and hedges only while tokens > max_tokens / 2.
+  std::optional<double> throttle_max_tokens;
+  double throttle_token_ratio = 0.1;
+  bool retries(FailureCause cause) const { return max_attempts > 1 && (retry_on >> int(cause) & 1u); }
+};
+
+/** Hedged calls: extra copies of a try still unanswered after a delay; the first success wins. */
+struct HedgeSpec {
+  uint32_t max_extra = 0;          // extra copies per step; 0: no hedging
+  double delay_s = 0.0;            // fixed delay before each extra copy ...
+  std::optional<double> percentile; // ... or the observed percentile of the service's latency (0.95)
+  uint32_t min_samples = 20;       // percentile mode: fixed delay_s until this many observations
 };
 
 struct OrchestratorSpec {
   SelectionSpec selection;
-  double call_timeout_s = INF; // per call, from the call's issue to its response
+  double call_timeout_s = INF; // per try, from the call's issue to its answer
+  double deadline_s = INF;     // per request, from arrival; later steps get what is left
+  RetrySpec retry;
+  HedgeSpec hedge;
 };
 
 /** A latency objective: the `percentile` of the workflow's latency must be at most `latency_s`.

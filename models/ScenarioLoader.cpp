@@ -307,11 +307,28 @@ private:
   LatencyModelPtr latency(const Cursor& c) const;
   void simulation(const Cursor& c, SimulationSpec& out) const;
   ServiceSpec service(const std::string& service_name, const Cursor& c) const;
+  /** The index of the service named at `c`; unknown names are refused with a did-you-mean. */
+  uint32_t service_ref(const Cursor& c, const Scenario& s, const std::vector<std::string>& all_services) const
+  {
+    const std::string service_name = name(c);
+    auto found = s.find_service(service_name);
+    if (!found) {
+      std::string message = "unknown service '" + service_name + "'";
+      if (auto guess = did_you_mean(service_name, all_services))
+        message += " (did you mean '" + *guess + "'?)";
+      fail(c, message);
+    }
+    return *found;
+  }
   WorkflowSpec workflow(const std::string& workflow_name, const Cursor& c, const Scenario& s) const;
   void order_steps(const Cursor& c, WorkflowSpec& w) const;
   SourceSpec source(const Cursor& c, const Scenario& s) const;
   ArrivalSpec arrival(const Cursor& c) const;
   void orchestrator(const Cursor& c, OrchestratorSpec& out) const;
+  void selection(const Cursor& c, SelectionSpec& out) const;
+  uint32_t cause_mask(const Cursor& c) const;
+  void retries(const Cursor& c, RetrySpec& out) const;
+  void hedging(const Cursor& c, HedgeSpec& out) const;
   SloSpec slo(const Cursor& c) const;
 
   Document doc_;
@@ -516,7 +533,8 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
   check_keys(
-      c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost", "quality"});
+      c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost", "quality",
+          "weight"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -556,6 +574,8 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
     if (auto v = optional_child(*cost, "per_output_token"))
       s.cost.per_output_token_usd = number(*v, 0, 1e9, "a cost in USD");
   }
+  if (auto weight = optional_child(c, "weight"))
+    s.weight = positive(*weight, "a weight > 0");
   if (auto quality = optional_child(c, "quality"))
     s.quality = number(*quality, 0, 1, "a quality score");
   return s;
@@ -584,7 +604,8 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
         all_capabilities.push_back(cap);
   }
   for (const auto& item : items) {
-    check_keys(item, {"name", "service", "capability", "after", "optional", "input_tokens", "output_tokens"});
+    check_keys(item,
+               {"name", "service", "capability", "after", "optional", "input_tokens", "output_tokens", "fallback"});
     StepSpec step;
     step.name = item.node["name"].Scalar();
     auto service_c = optional_child(item, "service");
@@ -595,14 +616,7 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
       missing(item, "missing required key 'service' or 'capability' (what the step calls)");
     if (service_c) {
       step.target = name(*service_c);
-      auto found = s.find_service(step.target);
-      if (!found) {
-        std::string message = "unknown service '" + step.target + "'";
-        if (auto guess = did_you_mean(step.target, all_services))
-          message += " (did you mean '" + *guess + "'?)";
-        fail(*service_c, message);
-      }
-      step.candidates.push_back(*found);
+      step.candidates.push_back(service_ref(*service_c, s, all_services));
     } else {
       step.by_capability = true;
       step.target = name(*capability_c);
@@ -651,6 +665,8 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
       step.input_tokens = distribution(*tokens, Quantity::COUNT);
     if (auto tokens = optional_child(item, "output_tokens"))
       step.output_tokens = distribution(*tokens, Quantity::COUNT);
+    if (auto fallback = optional_child(item, "fallback"))
+      step.fallback = service_ref(*fallback, s, all_services);
     w.steps.push_back(std::move(step));
   }
   order_steps(steps, w);
@@ -809,31 +825,176 @@ SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
   return src;
 }
 
+void Loader::selection(const Cursor& c, SelectionSpec& out) const
+{
+  require_map(c, "a selection map {strategy, ...}");
+  out.strategy = choice<SelectionStrategy>(selector(c, "strategy"),
+                                           {{"round_robin", SelectionStrategy::ROUND_ROBIN},
+                                            {"weighted_round_robin", SelectionStrategy::WEIGHTED_ROUND_ROBIN},
+                                            {"random", SelectionStrategy::RANDOM},
+                                            {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
+                                            {"power_of_d", SelectionStrategy::POWER_OF_D},
+                                            {"weighted_least_request", SelectionStrategy::WEIGHTED_LEAST_REQUEST},
+                                            {"peak_ewma", SelectionStrategy::PEAK_EWMA},
+                                            {"ring_hash", SelectionStrategy::RING_HASH},
+                                            {"capability_score", SelectionStrategy::CAPABILITY_SCORE}});
+  switch (out.strategy) {
+    case SelectionStrategy::POWER_OF_D:
+      check_keys(c, {"strategy", "d", "with_replacement"});
+      if (auto d = optional_child(c, "d"))
+        out.d = static_cast<uint32_t>(count(*d, 1, 1'000'000, "d (instances sampled per pick)"));
+      if (auto r = optional_child(c, "with_replacement"))
+        out.with_replacement = boolean(*r);
+      break;
+    case SelectionStrategy::WEIGHTED_LEAST_REQUEST:
+      check_keys(c, {"strategy", "bias"});
+      if (auto b = optional_child(c, "bias"))
+        out.bias = number(*b, 0, 100, "a bias (Envoy active_request_bias)");
+      break;
+    case SelectionStrategy::PEAK_EWMA:
+      check_keys(c, {"strategy", "decay"});
+      if (auto d = optional_child(c, "decay"))
+        out.decay_s = duration(*d);
+      break;
+    case SelectionStrategy::RING_HASH:
+      check_keys(c, {"strategy", "ring_size"});
+      if (auto r = optional_child(c, "ring_size"))
+        out.ring_size = static_cast<uint32_t>(count(*r, 1, 8'388'608, "a ring size"));
+      break;
+    case SelectionStrategy::CAPABILITY_SCORE:
+      check_keys(c, {"strategy", "weights"});
+      if (auto w = optional_child(c, "weights")) {
+        require_map(*w, "a weight map {latency, cost, quality}");
+        check_keys(*w, {"latency", "cost", "quality"});
+        out.score = ScoreWeights{0, 0, 0};
+        if (auto v = optional_child(*w, "latency"))
+          out.score.latency = number(*v, 0, 1e6, "a weight >= 0");
+        if (auto v = optional_child(*w, "cost"))
+          out.score.cost = number(*v, 0, 1e6, "a weight >= 0");
+        if (auto v = optional_child(*w, "quality"))
+          out.score.quality = number(*v, 0, 1e6, "a weight >= 0");
+        if (out.score.latency + out.score.cost + out.score.quality <= 0)
+          fail(*w, "expected at least one positive weight");
+      }
+      break;
+    default:
+      check_keys(c, {"strategy"});
+  }
+}
+
+uint32_t Loader::cause_mask(const Cursor& c) const
+{
+  std::vector<Cursor> items;
+  if (c.node.IsScalar())
+    items.push_back(c);
+  else
+    items = list(c, "a list of failure causes");
+  uint32_t mask = 0;
+  for (const auto& item : items) {
+    const auto cause = choice<FailureCause>(item, {{"error", FailureCause::ERROR},
+                                                   {"timeout", FailureCause::TIMEOUT},
+                                                   {"rejected", FailureCause::REJECTED},
+                                                   {"rate_limited", FailureCause::RATE_LIMITED},
+                                                   {"shed", FailureCause::SHED},
+                                                   {"circuit_open", FailureCause::CIRCUIT_OPEN}});
+    mask |= 1u << static_cast<int>(cause);
+  }
+  return mask;
+}
+
+void Loader::retries(const Cursor& c, RetrySpec& out) const
+{
+  require_map(c, "a retry map {max_attempts, retry_on, backoff, budget, throttle}");
+  check_keys(c, {"max_attempts", "retry_on", "backoff", "budget", "throttle"});
+  out.max_attempts = static_cast<uint32_t>(count(child(c, "max_attempts"), 1, 100, "a number of attempts"));
+  out.retry_on = (1u << int(FailureCause::ERROR)) | (1u << int(FailureCause::TIMEOUT)) |
+                 (1u << int(FailureCause::REJECTED)) | (1u << int(FailureCause::RATE_LIMITED));
+  if (auto on = optional_child(c, "retry_on"))
+    out.retry_on = cause_mask(*on);
+  if (auto b = optional_child(c, "backoff")) {
+    require_map(*b, "a backoff map {initial, max, multiplier}");
+    check_keys(*b, {"initial", "max", "multiplier"});
+    if (auto v = optional_child(*b, "initial"))
+      out.initial_backoff_s = duration(*v); // gRPC: initialBackoff and maxBackoff must be > 0
+    if (auto v = optional_child(*b, "max"))
+      out.max_backoff_s = duration(*v);
+    else
+      out.max_backoff_s = 10 * out.initial_backoff_s; // Envoy: max_interval defaults to 10 x base
+    if (auto v = optional_child(*b, "multiplier"))
+      out.backoff_multiplier = number(*v, 1, 100, "a multiplier >= 1");
+    if (out.max_backoff_s < out.initial_backoff_s)
+      fail(*b, "expected max >= initial backoff, found max " + fmt(out.max_backoff_s) + " s < initial " +
+                   fmt(out.initial_backoff_s) + " s");
+  }
+  if (auto b = optional_child(c, "budget")) {
+    require_map(*b, "a budget map {kind: envoy|finagle, percent, ...}");
+    RetrySpec::Budget budget;
+    if (auto k = optional_child(*b, "kind"))
+      budget.finagle = choice<bool>(*k, {{"envoy", false}, {"finagle", true}});
+    if (budget.finagle)
+      check_keys(*b, {"kind", "percent", "min_per_s", "ttl"});
+    else
+      check_keys(*b, {"kind", "percent", "min_concurrency"});
+    if (auto v = optional_child(*b, "percent"))
+      budget.percent = number(*v, 0, budget.finagle ? 100000 : 100, "a percentage");
+    if (auto v = optional_child(*b, "min_concurrency"))
+      budget.min_concurrency = static_cast<uint32_t>(count(*v, 0, 1'000'000, "a retry concurrency"));
+    if (auto v = optional_child(*b, "min_per_s"))
+      budget.min_per_s = static_cast<uint32_t>(count(*v, 0, 1'000'000, "retries per second"));
+    if (auto v = optional_child(*b, "ttl")) {
+      budget.ttl_s = duration(*v);
+      if (budget.ttl_s < 1 || budget.ttl_s > 60)
+        expected(*v, "a ttl in [1s, 60s] (Finagle)");
+    }
+    out.budget = budget;
+  }
+  if (auto t = optional_child(c, "throttle")) {
+    require_map(*t, "a throttle map {max_tokens, token_ratio}");
+    check_keys(*t, {"max_tokens", "token_ratio"});
+    out.throttle_max_tokens = number(child(*t, "max_tokens"), 1, 1000, "max_tokens (gRPC: (0, 1000])");
+    if (auto v = optional_child(*t, "token_ratio"))
+      out.throttle_token_ratio = number(*v, 0.001, 1000, "a token ratio");
+  }
+}
+
+void Loader::hedging(const Cursor& c, HedgeSpec& out) const
+{
+  require_map(c, "a hedging map {max_extra, delay or percentile}");
+  check_keys(c, {"max_extra", "delay", "percentile", "min_samples"});
+  out.max_extra = static_cast<uint32_t>(count(child(c, "max_extra"), 0, 10, "extra copies per step"));
+  auto delay = optional_child(c, "delay");
+  auto percentile = optional_child(c, "percentile");
+  if (!delay && !percentile)
+    missing(c, "missing required key 'delay' or 'percentile' (when to send an extra copy)");
+  if (delay)
+    out.delay_s = duration(*delay, true);
+  if (percentile) {
+    auto p = parse_fraction(scalar(*percentile, "a percentile (95% or 0.95)"));
+    if (!p || *p <= 0 || *p >= 1)
+      expected(*percentile, "a percentile in (0, 100%) (95% or 0.95)");
+    out.percentile = *p;
+  }
+  if (auto m = optional_child(c, "min_samples"))
+    out.min_samples = static_cast<uint32_t>(count(*m, 1, 1'000'000, "a number of samples"));
+}
+
 void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
 {
-  require_map(c, "the orchestrator map {selection, timeout}");
-  check_keys(c, {"selection", "timeout"});
-  if (auto sel = optional_child(c, "selection")) {
-    require_map(*sel, "a selection map {strategy, ...}");
-    out.selection.strategy = choice<SelectionStrategy>(selector(*sel, "strategy"),
-                                                       {{"round_robin", SelectionStrategy::ROUND_ROBIN},
-                                                        {"random", SelectionStrategy::RANDOM},
-                                                        {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
-                                                        {"power_of_d", SelectionStrategy::POWER_OF_D}});
-    if (out.selection.strategy == SelectionStrategy::POWER_OF_D) {
-      check_keys(*sel, {"strategy", "d"});
-      if (auto d = optional_child(*sel, "d"))
-        out.selection.d = static_cast<uint32_t>(count(*d, 1, 1'000'000, "d (instances sampled per pick)"));
-    } else {
-      check_keys(*sel, {"strategy"});
-    }
-  }
-  if (auto timeout = optional_child(c, "timeout")) {
-    if (timeout->node.IsScalar() && timeout->node.Scalar() == "none")
-      out.call_timeout_s = INF;
-    else
-      out.call_timeout_s = duration(*timeout);
-  }
+  require_map(c, "the orchestrator map {selection, timeout, deadline, retries, hedging}");
+  check_keys(c, {"selection", "timeout", "deadline", "retries", "hedging"});
+  if (auto sel = optional_child(c, "selection"))
+    selection(*sel, out.selection);
+  auto none_or_duration = [&](const Cursor& v) {
+    return v.node.IsScalar() && v.node.Scalar() == "none" ? INF : duration(v);
+  };
+  if (auto timeout = optional_child(c, "timeout"))
+    out.call_timeout_s = none_or_duration(*timeout);
+  if (auto deadline = optional_child(c, "deadline"))
+    out.deadline_s = none_or_duration(*deadline);
+  if (auto r = optional_child(c, "retries"))
+    retries(*r, out.retry);
+  if (auto h = optional_child(c, "hedging"))
+    hedging(*h, out.hedge);
 }
 
 SloSpec Loader::slo(const Cursor& c) const
@@ -1012,6 +1173,19 @@ std::string apply_override(YAML::Node& root, const std::string& text)
 }
 
 } // namespace
+
+const char* to_string(FailureCause cause)
+{
+  switch (cause) {
+    case FailureCause::ERROR: return "error";
+    case FailureCause::TIMEOUT: return "timeout";
+    case FailureCause::REJECTED: return "rejected";
+    case FailureCause::RATE_LIMITED: return "rate_limited";
+    case FailureCause::SHED: return "shed";
+    case FailureCause::CIRCUIT_OPEN: return "circuit_open";
+  }
+  return "unknown";
+}
 
 std::optional<uint32_t> Scenario::find_service(const std::string& name) const
 {

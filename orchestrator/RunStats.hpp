@@ -1,5 +1,6 @@
 // orchestrator/RunStats.hpp
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,21 +12,32 @@
 
 namespace orchsim::orchestrator {
 
-/** Why a request or a call failed. */
+/** Failures counted by cause (models::FailureCause). */
 struct FailureCounts {
-  uint64_t error = 0;    // the service answered with an error
-  uint64_t timeout = 0;  // no answer within the per-call timeout
-  uint64_t rejected = 0; // the instance's queue was full
-  uint64_t total() const { return error + timeout + rejected; }
+  std::array<uint64_t, models::FAILURE_CAUSES> by_cause{};
+  uint64_t& operator[](models::FailureCause c) { return by_cause[static_cast<size_t>(c)]; }
+  uint64_t operator[](models::FailureCause c) const { return by_cause[static_cast<size_t>(c)]; }
+  uint64_t total() const
+  {
+    uint64_t sum = 0;
+    for (uint64_t n : by_cause)
+      sum += n;
+    return sum;
+  }
 };
 
 /** What one workflow measured over the measurement window (warm-up excluded). */
 struct WorkflowStats {
   std::string name;
-  uint64_t offered = 0;          // measured requests that arrived
-  uint64_t completed = 0;        // ... that succeeded
-  FailureCounts failed;          // ... that failed, by the cause of the first mandatory step that failed
-  uint64_t good = 0;             // ... that succeeded within the SLO latency (all successes without an SLO)
+  uint64_t offered = 0;     // measured requests that arrived
+  uint64_t completed = 0;   // ... that succeeded
+  FailureCounts failed;     // ... that failed, by the cause of the mandatory step that failed
+  uint64_t good = 0;        // ... that succeeded within the SLO latency (all successes without an SLO)
+  uint64_t calls = 0;       // calls sent for measured requests: first tries, retries, hedges, fallbacks
+  uint64_t retries = 0;     // ... of which retries
+  uint64_t hedges = 0;      // ... of which hedged extra copies
+  uint64_t fallbacks = 0;   // ... of which calls to a step's fallback service
+  double wasted_service_s = 0.0; // service time spent on calls nobody waited for any more
   sim::Histogram latency_s;      // arrival to completion of successful requests
   double cost_usd = 0.0;         // every call of measured requests that a service served
   double quality_sum = 0.0;      // sum over successes of the mean quality of the services that answered
@@ -41,9 +53,12 @@ struct ServiceStats {
   uint64_t offered = 0;   // calls sent to the service
   uint64_t completed = 0; // answered successfully while the orchestrator still waited
   FailureCounts failed;
-  uint64_t canceled = 0;    // abandoned because the request had already failed
-  uint64_t served = 0;      // calls whose service finished (answered, errored or abandoned)
-  sim::Histogram latency_s; // issue to answer of completed calls (queueing + service)
+  uint64_t canceled = 0;  // abandoned because the step or request no longer needed them
+  uint64_t served = 0;    // calls whose service finished (answered, errored or abandoned)
+  uint64_t retries = 0;   // offered calls that were retries
+  uint64_t hedges = 0;    // offered calls that were hedged extra copies
+  double wasted_service_s = 0.0; // service time of served calls nobody waited for any more
+  sim::Histogram latency_s;      // issue to answer of completed calls (queueing + service)
   double cost_usd = 0.0;
   sim::TimeAverage busy_slots; // all calls, over the window
   sim::TimeAverage queued;     // waiting calls, over the window

@@ -1,12 +1,16 @@
+// orchestrator/Simulation.cpp: set-up, arrivals, the workflow DAG of each request, the measurement
+// window. The call path (selection, queues, coordination) is in SimulationCalls.cpp.
 #include "orchestrator/Simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+
 
 namespace orchsim::orchestrator {
 
-using models::ArrivalProcess;
-
 namespace {
+
 sim::Engine::Options engine_options(const models::Scenario& s, const Simulation::Options& o)
 {
   sim::Engine::Options e;
@@ -15,32 +19,39 @@ sim::Engine::Options engine_options(const models::Scenario& s, const Simulation:
   e.max_time_s = o.max_time_s;
   return e;
 }
+
+coordination::Backoff::Options backoff_options(const models::RetrySpec& r)
+{
+  coordination::Backoff::Options o;
+  o.initial_backoff_s = r.initial_backoff_s;
+  o.max_backoff_s = r.max_backoff_s;
+  o.multiplier = r.backoff_multiplier;
+  return o;
+}
+
 } // namespace
 
 Simulation::Simulation(const models::Scenario& scenario, Options options)
     : scenario_(scenario)
     , options_(options)
     , engine_(engine_options(scenario, options))
-    , selector_(scenario.orchestrator.selection, sim::Rng(scenario.simulation.seed, "orchestrator/selection"))
+    , coordination_rng_(scenario.simulation.seed, "orchestrator/coordination")
+    , backoff_(backoff_options(scenario.orchestrator.retry))
 {
   const uint64_t seed = scenario.simulation.seed;
   sources_.reserve(scenario.sources.size());
   for (const auto& src : scenario.sources)
     sources_.emplace_back(src, seed);
 
-  std::vector<std::vector<uint32_t>> service_instances(scenario.services.size());
   for (uint32_t s = 0; s < scenario.services.size(); ++s) {
     const auto& svc = scenario.services[s];
-    for (uint32_t i = 0; i < svc.instances; ++i) {
-      service_instances[s].push_back(static_cast<uint32_t>(instances_.size()));
-      instances_.push_back(Instance{s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i))});
-    }
+    for (uint32_t i = 0; i < svc.instances; ++i)
+      instances_.push_back(Instance{s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i)), {}});
     ServiceStats st;
     st.name = svc.name;
     st.slots = svc.instances * svc.concurrency;
     stats_.services.push_back(std::move(st));
   }
-  outstanding_.assign(instances_.size(), 0);
   busy_.assign(scenario.services.size(), 0);
   queued_.assign(scenario.services.size(), 0);
 
@@ -48,8 +59,9 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     const auto& wf = scenario.workflows[w];
     std::vector<StepPlan> plan(wf.steps.size());
     for (uint32_t k = 0; k < wf.steps.size(); ++k) {
-      for (uint32_t s : wf.steps[k].candidates)
-        plan[k].instances.insert(plan[k].instances.end(), service_instances[s].begin(), service_instances[s].end());
+      plan[k].pool = pool_for(wf.steps[k].candidates);
+      if (wf.steps[k].fallback)
+        plan[k].fallback_pool = pool_for({*wf.steps[k].fallback});
       for (uint32_t dep : wf.steps[k].after)
         plan[dep].dependents.push_back(k);
     }
@@ -66,6 +78,73 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
 }
 
 Simulation::~Simulation() = default;
+
+/** The pool of a set of candidate services, made on first use: steps naming the same services share
+ *  one selector (and so one view of the instances' load). */
+uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
+{
+  for (uint32_t p = 0; p < pools_.size(); ++p)
+    if (pools_[p].services == services)
+      return p;
+  const auto p = static_cast<uint32_t>(pools_.size());
+  const auto& s = scenario_;
+  if (!offered_load_)
+    offered_load_ = models::compute_offered_load(s);
+  const auto& load = *offered_load_;
+  std::vector<PoolMember> members;
+  uint32_t first_instance = 0;
+  std::vector<uint32_t> service_first(s.services.size());
+  for (uint32_t i = 0; i < s.services.size(); ++i) {
+    service_first[i] = first_instance;
+    first_instance += s.services[i].instances;
+  }
+  for (uint32_t svc : services) {
+    const auto& spec = s.services[svc];
+    const models::CallTokens tokens = load.services[svc].mean_tokens.value_or(models::CallTokens{});
+    PoolMember m;
+    m.service = svc;
+    m.weight = spec.weight;
+    m.expected_latency_s = spec.latency->mean_s(tokens).value_or(1.0);
+    m.expected_cost_usd = spec.cost.per_call_usd + spec.cost.per_input_token_usd * tokens.input +
+                          spec.cost.per_output_token_usd * tokens.output;
+    m.quality = spec.quality.value_or(0.0);
+    for (uint32_t i = 0; i < spec.instances; ++i) {
+      m.instance = service_first[svc] + i;
+      members.push_back(m);
+      instances_[m.instance].pools.push_back(p);
+    }
+  }
+  std::string name = "orchestrator/selection";
+  for (uint32_t svc : services)
+    name += "/" + s.services[svc].name;
+  CandidatePool pool;
+  pool.services = services;
+  pool.selector = make_selector(s.orchestrator.selection, std::move(members), sim::Rng(s.simulation.seed, name));
+  const auto& retry = s.orchestrator.retry;
+  if (retry.budget) {
+    coordination::RetryBudget::Options o;
+    o.kind = retry.budget->finagle ? coordination::RetryBudget::Kind::FINAGLE : coordination::RetryBudget::Kind::ENVOY;
+    o.budget_percent = retry.budget->percent;
+    o.min_retry_concurrency = retry.budget->min_concurrency;
+    o.percent_can_retry = retry.budget->percent / 100.0;
+    o.min_retries_per_s = retry.budget->min_per_s;
+    o.ttl_s = retry.budget->ttl_s;
+    pool.budget.emplace(o);
+  }
+  if (retry.throttle_max_tokens) {
+    coordination::RetryThrottle::Options o;
+    o.max_tokens = *retry.throttle_max_tokens;
+    o.token_ratio = retry.throttle_token_ratio;
+    pool.throttle.emplace(o);
+  }
+  if (s.orchestrator.hedge.max_extra > 0 && s.orchestrator.hedge.percentile) {
+    coordination::QuantileTracker::Options o;
+    o.min_samples = s.orchestrator.hedge.min_samples;
+    pool.latency.emplace(o);
+  }
+  pools_.push_back(std::move(pool));
+  return p;
+}
 
 RunStats Simulation::run()
 {
@@ -118,6 +197,23 @@ void Simulation::on_event(const sim::Event& event)
       if (calls_[event.id].gen == event.gen)
         on_call_timeout(event.id);
       break;
+    case RETRY:
+    case HEDGE: {
+      // aux = step | timer generation << 16: a timer outlives neither its request nor its try.
+      const uint32_t step = event.aux & 0xffff;
+      const Request& req = requests_[event.id];
+      if (req.gen != event.gen || (req.steps[step].timer_gen & 0xffff) != event.aux >> 16)
+        break;
+      if (event.kind == RETRY)
+        on_retry_timer(event.id, step);
+      else
+        on_hedge_timer(event.id, step);
+      break;
+    }
+    case DEADLINE:
+      if (requests_[event.id].gen == event.gen)
+        on_deadline(event.id);
+      break;
     case WINDOW_OPEN:
       open_window();
       break;
@@ -162,18 +258,6 @@ void Simulation::close_window()
     w.in_flight.stop(now);
 }
 
-void Simulation::set_busy(uint32_t service, int delta)
-{
-  busy_[service] += delta;
-  stats_.services[service].busy_slots.set(engine_.now_s(), busy_[service]);
-}
-
-void Simulation::set_queued(uint32_t service, int delta)
-{
-  queued_[service] += delta;
-  stats_.services[service].queued.set(engine_.now_s(), queued_[service]);
-}
-
 // ---- arrivals -----------------------------------------------------------------------------------
 
 void Simulation::on_arrival(uint32_t source)
@@ -209,12 +293,15 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
 {
   const uint32_t workflow = scenario_.sources[source].workflow;
   const auto& wf = scenario_.workflows[workflow];
+  const double now = engine_.now_s();
   const uint32_t r = requests_.acquire();
   Request& req = requests_[r];
   req.source = source;
   req.workflow = workflow;
   req.steps_left = static_cast<uint32_t>(wf.steps.size());
-  req.arrival_s = engine_.now_s();
+  req.arrival_s = now;
+  req.deadline_s = now + scenario_.orchestrator.deadline_s;
+  req.arrival_key = arrivals_;
   req.quality_sum = 0.0;
   req.quality_count = 0;
   req.measured = measured;
@@ -223,8 +310,8 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   for (uint32_t k = 0; k < wf.steps.size(); ++k) {
     const auto& spec = wf.steps[k];
     StepState& st = req.steps[k];
+    st = StepState{};
     st.waiting = static_cast<uint32_t>(spec.after.size());
-    st.status = StepStatus::WAITING;
     st.tokens = tokens;
     // Per-step sizes are drawn at arrival, in step order, so they never depend on scheduling.
     if (spec.input_tokens)
@@ -235,171 +322,30 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   auto& ws = stats_.workflows[workflow];
   if (measured)
     ++ws.offered;
-  ws.in_flight.add(engine_.now_s(), 1.0);
+  ws.in_flight.add(now, 1.0);
+  ++active_requests_;
+  if (std::isfinite(req.deadline_s))
+    engine_.schedule(req.deadline_s, DEADLINE, r, req.gen);
   const uint32_t gen = req.gen;
   for (uint32_t k : wf.topological_order) {
     if (requests_[r].gen != gen)
-      return; // a synchronous failure (a full queue) already ended the request
-    if (requests_[r].steps[k].waiting == 0 && requests_[r].steps[k].status == StepStatus::WAITING)
-      start_step(r, k);
-  }
-}
-
-// ---- calls --------------------------------------------------------------------------------------
-
-void Simulation::free_call(uint32_t call)
-{
-  ++calls_[call].gen; // stale timeouts for this slot are now ignored
-  calls_.release(call);
-}
-
-bool Simulation::start_step(uint32_t request, uint32_t step)
-{
-  Request& req = requests_[request];
-  StepPlan& plan = plans_[req.workflow][step];
-  const uint32_t instance = selector_.pick(plan.instances, outstanding_, plan.cursor);
-  Instance& inst = instances_[instance];
-  const auto& svc = scenario_.services[inst.service];
-
-  const uint32_t c = calls_.acquire();
-  Call& call = calls_[c];
-  call.request = request;
-  call.step = step;
-  call.instance = instance;
-  call.service = inst.service;
-  call.workflow = req.workflow;
-  call.issued_s = engine_.now_s();
-  call.tokens = req.steps[step].tokens;
-  call.abandoned = false;
-  call.measured = req.measured;
-  call.error = false;
-  req.steps[step].status = StepStatus::RUNNING;
-  req.steps[step].call = c;
-  auto& ss = stats_.services[inst.service];
-  if (call.measured)
-    ++ss.offered;
-
-  if (inst.busy < svc.concurrency) {
-    ++outstanding_[instance];
-    begin_service(c);
-  } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {
-    if (call.measured)
-      ++ss.failed.rejected;
-    free_call(c);
-    step_finished(request, step, Outcome::REJECTED);
-    return false;
-  } else {
-    ++outstanding_[instance];
-    call.status = CallStatus::QUEUED;
-    inst.queue.push_back(c);
-    ++inst.queued;
-    set_queued(inst.service, +1);
-  }
-  const double timeout = scenario_.orchestrator.call_timeout_s;
-  if (std::isfinite(timeout))
-    engine_.schedule(engine_.now_s() + timeout, CALL_TIMEOUT, c, calls_[c].gen);
-  return true;
-}
-
-void Simulation::begin_service(uint32_t c)
-{
-  Call& call = calls_[c];
-  Instance& inst = instances_[call.instance];
-  const auto& svc = scenario_.services[call.service];
-  call.status = CallStatus::IN_SERVICE;
-  ++inst.busy;
-  set_busy(call.service, +1);
-  const double service_s = svc.latency->sample_s(call.tokens, inst.rng);
-  if (svc.error_probability > 0)
-    call.error = inst.rng.uniform() < svc.error_probability;
-  engine_.schedule(engine_.now_s() + service_s, CALL_DONE, c);
-}
-
-void Simulation::on_call_done(uint32_t c)
-{
-  const double now = engine_.now_s();
-  Call& call = calls_[c];
-  const uint32_t instance = call.instance;
-  Instance& inst = instances_[instance];
-  const auto& svc = scenario_.services[call.service];
-  auto& ss = stats_.services[call.service];
-
-  // The slot is free: the next live call in the queue takes it.
-  --inst.busy;
-  set_busy(call.service, -1);
-  while (!inst.queue.empty()) {
-    const uint32_t next = inst.queue.front();
-    inst.queue.pop_front();
-    if (calls_[next].status == CallStatus::CANCELED) {
-      free_call(next);
-      continue;
-    }
-    --inst.queued;
-    set_queued(call.service, -1);
-    begin_service(next);
-    break;
-  }
-
-  const double cost = svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
-                      svc.cost.per_output_token_usd * call.tokens.output;
-  if (call.measured) {
-    ++ss.served;
-    ss.cost_usd += cost;
-    stats_.workflows[call.workflow].cost_usd += cost; // paid even when nobody waits for the answer
-  }
-  if (call.abandoned) {
-    free_call(c);
-    return;
-  }
-  --outstanding_[instance];
-  const uint32_t request = call.request;
-  const uint32_t step = call.step;
-  const bool error = call.error;
-  if (call.measured) {
-    if (error)
-      ++ss.failed.error;
-    else {
-      ++ss.completed;
-      ss.latency_s.record(now - call.issued_s);
+      return; // an immediate failure (a full queue, nothing available) already ended the request
+    StepState& st = requests_[r].steps[k];
+    if (st.waiting == 0 && st.status == StepStatus::WAITING) {
+      st.status = StepStatus::RUNNING;
+      issue_call(r, k, CallKind::FIRST);
     }
   }
-  free_call(c);
-  if (!error && svc.quality) {
-    requests_[request].quality_sum += *svc.quality;
-    ++requests_[request].quality_count;
-  }
-  step_finished(request, step, error ? Outcome::ERROR : Outcome::SUCCESS);
 }
 
-void Simulation::on_call_timeout(uint32_t c)
-{
-  Call& call = calls_[c];
-  if (call.abandoned)
-    return;
-  call.abandoned = true;
-  --outstanding_[call.instance];
-  if (call.measured)
-    ++stats_.services[call.service].failed.timeout;
-  if (call.status == CallStatus::QUEUED) {
-    call.status = CallStatus::CANCELED; // leaves the queue; the slot is freed when it reaches the head
-    --instances_[call.instance].queued;
-    set_queued(call.service, -1);
-  }
-  step_finished(call.request, call.step, Outcome::TIMEOUT);
-}
+// ---- steps and requests -------------------------------------------------------------------------
 
-// ---- requests -----------------------------------------------------------------------------------
-
-void Simulation::step_finished(uint32_t request, uint32_t step, Outcome outcome)
+void Simulation::step_succeeded(uint32_t request, uint32_t step)
 {
   Request& req = requests_[request];
-  const auto& spec = scenario_.workflows[req.workflow].steps[step];
-  if (outcome != Outcome::SUCCESS && !spec.optional) {
-    req.steps[step].status = StepStatus::DONE;
-    fail_request(request, outcome);
-    return;
-  }
   req.steps[step].status = StepStatus::DONE;
+  ++req.steps[step].timer_gen;
+  abandon_step_calls(request, step); // lost hedges
   if (--req.steps_left == 0) {
     auto& ws = stats_.workflows[req.workflow];
     if (req.measured) {
@@ -421,56 +367,49 @@ void Simulation::step_finished(uint32_t request, uint32_t step, Outcome outcome)
     if (requests_[request].gen != gen)
       return;
     StepState& st = requests_[request].steps[d];
-    if (--st.waiting == 0 && st.status == StepStatus::WAITING)
-      start_step(request, d);
+    if (--st.waiting == 0 && st.status == StepStatus::WAITING) {
+      st.status = StepStatus::RUNNING;
+      issue_call(request, d, CallKind::FIRST);
+    }
   }
 }
 
-void Simulation::fail_request(uint32_t request, Outcome cause)
+void Simulation::step_failed(uint32_t request, uint32_t step, Cause cause)
+{
+  const auto& spec = scenario_.workflows[requests_[request].workflow].steps[step];
+  if (!spec.optional) {
+    requests_[request].steps[step].status = StepStatus::DONE;
+    fail_request(request, cause);
+    return;
+  }
+  step_succeeded(request, step); // an optional step's failure counts as done
+}
+
+void Simulation::fail_request(uint32_t request, Cause cause)
 {
   Request& req = requests_[request];
-  for (auto& st : req.steps) {
-    if (st.status != StepStatus::RUNNING)
-      continue;
-    Call& call = calls_[st.call];
-    if (call.abandoned)
-      continue;
-    call.abandoned = true;
-    --outstanding_[call.instance];
-    if (call.measured)
-      ++stats_.services[call.service].canceled;
-    if (call.status == CallStatus::QUEUED) {
-      call.status = CallStatus::CANCELED;
-      --instances_[call.instance].queued;
-      set_queued(call.service, -1);
-    }
-    st.status = StepStatus::DONE;
+  for (uint32_t k = 0; k < req.steps.size(); ++k) {
+    ++req.steps[k].timer_gen;
+    abandon_step_calls(request, k);
+    req.steps[k].status = StepStatus::DONE;
   }
-  if (req.measured) {
-    auto& failed = stats_.workflows[req.workflow].failed;
-    switch (cause) {
-      case Outcome::ERROR:
-        ++failed.error;
-        break;
-      case Outcome::TIMEOUT:
-        ++failed.timeout;
-        break;
-      case Outcome::REJECTED:
-        ++failed.rejected;
-        break;
-      case Outcome::SUCCESS:
-        break;
-    }
-  }
+  if (req.measured)
+    ++stats_.workflows[req.workflow].failed[cause];
   finish_request(request);
+}
+
+void Simulation::on_deadline(uint32_t request)
+{
+  fail_request(request, Cause::TIMEOUT);
 }
 
 void Simulation::finish_request(uint32_t request)
 {
   Request& req = requests_[request];
   stats_.workflows[req.workflow].in_flight.add(engine_.now_s(), -1.0);
+  --active_requests_;
   const uint32_t source = req.source;
-  ++req.gen;
+  ++req.gen; // pending timers and the deadline of this request are now stale
   requests_.release(request);
   auto& src = sources_[source];
   if (src.is_closed_loop() && !arrivals_stopped_)

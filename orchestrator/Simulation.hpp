@@ -3,24 +3,33 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "models/OfferedLoad.hpp"
 #include "models/Scenario.hpp"
 #include "models/WorkloadSource.hpp"
 #include "orchestrator/RunStats.hpp"
-#include "orchestrator/Selector.hpp"
+#include "orchestrator/coordination/Backoff.hpp"
+#include "orchestrator/coordination/QuantileTracker.hpp"
+#include "orchestrator/coordination/RetryBudget.hpp"
+#include "orchestrator/coordination/RetryThrottle.hpp"
+#include "orchestrator/selection/Selector.hpp"
 #include "sim/Engine.hpp"
 #include "sim/Pool.hpp"
 
 namespace orchsim::orchestrator {
 
 /** One run of a scenario: workload sources send requests to the orchestrator, which walks each
- *  request's workflow DAG, selects an instance for every step and calls it; service instances queue
- *  and serve calls. Request-level events are plain structs on the engine's calendar; requests and
- *  calls live in pools reused across the run, so the hot path does not allocate.
- *  Semantics (docs/ARCHITECTURE.md): a step starts when all its dependencies are done; a failed
- *  mandatory step fails the request and cancels its other calls (queued ones leave the queue, calls in
- *  service run to completion as wasted work); a timed-out call is abandoned the same way.
+ *  request's workflow DAG and, for every step, selects an instance and calls it, coordinating the
+ *  call (per-try timeout, request deadline, retries with backoff, budget and throttling, hedged
+ *  copies, fallback); service instances queue and serve calls.
+ *  Request-level events are plain structs on the engine's calendar; requests and calls live in pools
+ *  reused across the run, so the hot path does not allocate.
+ *  Semantics (docs/ARCHITECTURE.md): a step starts when all its dependencies are done; a step succeeds
+ *  with the first successful answer of any of its calls (the others are abandoned); it fails when its
+ *  tries, retries and fallback are exhausted; a failed mandatory step fails the request and abandons
+ *  its other calls (queued ones leave the queue, calls in service run to completion as wasted work).
  *  REQUIRES: the scenario outlives the Simulation. One run per object. */
 class Simulation : public sim::EventHandler {
 public:
@@ -44,15 +53,24 @@ public:
   void on_event(const sim::Event& event) override;
 
 private:
-  enum EventKind : uint32_t { ARRIVAL, CALL_DONE, CALL_TIMEOUT, WINDOW_OPEN, WINDOW_CLOSE };
-  enum class Outcome : uint8_t { SUCCESS, ERROR, TIMEOUT, REJECTED };
+  static constexpr uint32_t NIL = UINT32_MAX;
+  enum EventKind : uint32_t { ARRIVAL, CALL_DONE, CALL_TIMEOUT, RETRY, HEDGE, DEADLINE, WINDOW_OPEN, WINDOW_CLOSE };
   enum class StepStatus : uint8_t { WAITING, RUNNING, DONE };
   enum class CallStatus : uint8_t { QUEUED, IN_SERVICE, CANCELED };
+  enum class CallKind : uint8_t { FIRST, RETRY, HEDGE, FALLBACK };
+  using Cause = models::FailureCause;
 
   struct StepState {
     uint32_t waiting = 0; // dependencies not yet done
     StepStatus status = StepStatus::WAITING;
-    uint32_t call = 0;
+    uint32_t live = 0;      // calls the orchestrator still waits for
+    uint32_t head = NIL;    // first of them, linked through Call::next
+    uint32_t tries = 0;     // tries started: the first and its retries
+    uint32_t hedges = 0;    // extra copies sent
+    uint32_t timer_gen = 0; // bumped when a try ends: stale retry and hedge timers are ignored
+    double try_started_s = 0.0; // issue time of the current try's first call (hedges are measured from it)
+    bool on_fallback = false;
+    Cause last_failure = Cause::ERROR;
     models::CallTokens tokens;
   };
   struct Request {
@@ -61,6 +79,8 @@ private:
     uint32_t workflow = 0;
     uint32_t steps_left = 0;
     double arrival_s = 0.0;
+    double deadline_s = models::INF;
+    uint64_t arrival_key = 0; // affinity key for ring_hash: the request's arrival number
     double quality_sum = 0.0;
     uint32_t quality_count = 0;
     bool measured = false;
@@ -73,9 +93,13 @@ private:
     uint32_t instance = 0;
     uint32_t service = 0;
     uint32_t workflow = 0;
+    uint32_t pool = 0;
+    uint32_t prev = NIL, next = NIL; // the step's live calls
     double issued_s = 0.0;
+    double service_s = 0.0;
     models::CallTokens tokens;
     CallStatus status = CallStatus::QUEUED;
+    CallKind kind = CallKind::FIRST;
     bool abandoned = false; // the orchestrator no longer waits for it
     bool measured = false;
     bool error = false;
@@ -86,25 +110,55 @@ private:
     uint32_t queued = 0; // live calls waiting (canceled ones may still sit in `queue`)
     std::deque<uint32_t> queue;
     sim::Rng rng;
+    std::vector<uint32_t> pools; // pools this instance belongs to
+  };
+  /** The candidates of one or more steps (same set of services): its selector and retry state. */
+  struct CandidatePool {
+    std::vector<uint32_t> services;
+    std::unique_ptr<Selector> selector;
+    uint32_t active = 0; // calls in flight from this pool
+    std::optional<coordination::RetryBudget> budget;
+    std::optional<coordination::RetryThrottle> throttle;
+    std::optional<coordination::QuantileTracker> latency; // hedging after the observed percentile
   };
   struct StepPlan {
-    std::vector<uint32_t> instances;  // candidate instance ids
+    uint32_t pool = 0;
+    uint32_t fallback_pool = NIL;
     std::vector<uint32_t> dependents; // steps waiting for this one
-    uint32_t cursor = 0;              // round-robin position
   };
 
+  // requests and workflow DAG (Simulation.cpp)
   void on_arrival(uint32_t source);
   void start_request(uint32_t source, const models::CallTokens& tokens, bool measured);
-  /** Returns false when the call's failure ended the request. */
-  bool start_step(uint32_t request, uint32_t step);
+  void step_succeeded(uint32_t request, uint32_t step);
+  void step_failed(uint32_t request, uint32_t step, Cause cause);
+  void fail_request(uint32_t request, Cause cause);
+  void finish_request(uint32_t request);
+  void on_deadline(uint32_t request);
+  void open_window();
+  void close_window();
+  uint32_t pool_for(const std::vector<uint32_t>& services);
+
+  // calls (SimulationCalls.cpp)
+  void issue_call(uint32_t request, uint32_t step, CallKind kind);
   void begin_service(uint32_t call);
   void on_call_done(uint32_t call);
   void on_call_timeout(uint32_t call);
-  void step_finished(uint32_t request, uint32_t step, Outcome outcome);
-  void fail_request(uint32_t request, Outcome cause);
-  void finish_request(uint32_t request);
-  void open_window();
-  void close_window();
+  void on_retry_timer(uint32_t request, uint32_t step);
+  void on_hedge_timer(uint32_t request, uint32_t step);
+  /** A call ended without success (its answer, its timeout, or an immediate refusal). */
+  void call_failed(uint32_t request, uint32_t step, Cause cause);
+  void try_exhausted(uint32_t request, uint32_t step);
+  void schedule_step_timer(EventKind kind, uint32_t request, uint32_t step, double at_s);
+  void schedule_hedge(uint32_t request, uint32_t step);
+  void abandon(uint32_t call, bool count_canceled);
+  /** Bookkeeping when the orchestrator stops waiting for a call, answered or not. */
+  void call_ended(const Call& call);
+  void abandon_step_calls(uint32_t request, uint32_t step);
+  void unlink(uint32_t call);
+  void notify_issue(uint32_t instance, double now_s);
+  void notify_answer(uint32_t instance, double now_s, double latency_s, bool success);
+  void notify_abandon(uint32_t instance, double now_s);
   void set_busy(uint32_t service, int delta);
   void set_queued(uint32_t service, int delta);
   void free_call(uint32_t call);
@@ -113,13 +167,16 @@ private:
   Options options_;
   sim::Engine engine_;
   std::vector<models::WorkloadSource> sources_;
-  Selector selector_;
+  std::vector<CandidatePool> pools_;
   std::vector<std::vector<StepPlan>> plans_; // [workflow][step]
   std::vector<Instance> instances_;
-  std::vector<uint32_t> outstanding_;   // per instance, as the orchestrator sees it
   std::vector<uint32_t> busy_, queued_; // per service
   sim::Pool<Request> requests_;
   sim::Pool<Call> calls_;
+  sim::Rng coordination_rng_; // backoff jitter
+  coordination::Backoff backoff_;
+  uint32_t active_requests_ = 0;
+  std::optional<models::OfferedLoad> offered_load_; // mean tokens per service, for the selectors' priors
 
   uint64_t arrivals_ = 0;
   uint32_t open_sources_left_ = 0; // open sources whose process has not ended

@@ -18,7 +18,8 @@ json latency_json(const LatencySummary& l)
 
 json failures_json(const Failures& f)
 {
-  return {{"error", f.error}, {"timeout", f.timeout}, {"rejected", f.rejected}};
+  return {{"error", f.error},           {"timeout", f.timeout}, {"rejected", f.rejected},
+          {"rate_limited", f.rate_limited}, {"shed", f.shed},       {"circuit_open", f.circuit_open}};
 }
 
 json workflow_json(const WorkflowMetrics& w)
@@ -32,6 +33,12 @@ json workflow_json(const WorkflowMetrics& w)
             {"goodput_per_s", w.goodput_per_s},
             {"latency_s", latency_json(w.latency_s)},
             {"mean_in_flight", w.mean_in_flight},
+            {"calls", w.calls},
+            {"retries", w.retries},
+            {"hedges", w.hedges},
+            {"fallbacks", w.fallbacks},
+            {"calls_per_request", w.calls_per_request},
+            {"wasted_service_s", w.wasted_service_s},
             {"cost_usd", w.cost_usd},
             {"cost_per_success_usd", optional_number(w.cost_per_success_usd)},
             {"mean_quality", optional_number(w.mean_quality)},
@@ -51,10 +58,13 @@ json service_json(const ServiceMetrics& s)
   return {{"slots", s.slots},
           {"offered", s.offered},
           {"completed", s.completed},
-          {"failed", s.failures.error + s.failures.timeout + s.failures.rejected},
+          {"failed", s.failures.total()},
           {"failures", failures_json(s.failures)},
           {"canceled", s.canceled},
           {"served", s.served},
+          {"retries", s.retries},
+          {"hedges", s.hedges},
+          {"wasted_service_s", s.wasted_service_s},
           {"throughput_per_s", s.throughput_per_s},
           {"utilization", s.utilization},
           {"mean_queue_length", s.mean_queue_length},

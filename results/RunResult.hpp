@@ -21,8 +21,10 @@ struct LatencySummary {
   double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0; // seconds
 };
 
+/** Failures by cause: docs/METRICS.md defines each. */
 struct Failures {
-  uint64_t error = 0, timeout = 0, rejected = 0;
+  uint64_t error = 0, timeout = 0, rejected = 0, rate_limited = 0, shed = 0, circuit_open = 0;
+  uint64_t total() const { return error + timeout + rejected + rate_limited + shed + circuit_open; }
 };
 
 struct SloResult {
@@ -42,6 +44,9 @@ struct WorkflowMetrics {
   double goodput_per_s = 0;    // completed within the SLO latency / window
   LatencySummary latency_s;
   double mean_in_flight = 0; // time-average of requests in the system
+  uint64_t calls = 0, retries = 0, hedges = 0, fallbacks = 0; // calls sent for measured requests
+  double calls_per_request = 0; // calls / offered: the load amplification of coordination
+  double wasted_service_s = 0;  // service time of calls nobody waited for any more
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
   std::optional<double> mean_quality; // mean over successes of the answering services' quality
@@ -50,7 +55,8 @@ struct WorkflowMetrics {
 
 struct ServiceMetrics {
   uint32_t slots = 0;
-  uint64_t offered = 0, completed = 0, canceled = 0, served = 0;
+  uint64_t offered = 0, completed = 0, canceled = 0, served = 0, retries = 0, hedges = 0;
+  double wasted_service_s = 0;
   Failures failures;
   double throughput_per_s = 0;
   double utilization = 0;       // time-average busy slots / slots

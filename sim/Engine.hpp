@@ -44,7 +44,10 @@ public:
   explicit Engine(Options options) : options_(options) {}
 
   /** Schedules an event at run time `time_s`. REQUIRES: time_s >= now_s(). */
-  void schedule(double time_s, uint32_t kind, uint32_t id, uint32_t gen = 0) { queue_.push(time_s, kind, id, gen); }
+  void schedule(double time_s, uint32_t kind, uint32_t id, uint32_t gen = 0, uint32_t aux = 0)
+  {
+    queue_.push(time_s, kind, id, gen, aux);
+  }
   /** The run's clock, in seconds since the run started. */
   double now_s() const { return now_s_; }
   uint64_t get_events_dispatched() const { return dispatched_; }

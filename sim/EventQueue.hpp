@@ -13,15 +13,16 @@ struct Event {
   uint32_t kind;
   uint32_t id;
   uint32_t gen;
+  uint32_t aux; // a second argument (a step index), free for the owner
 };
 
 /** A binary min-heap of events ordered by (time, insertion order). The calendar of one simulation run.
  *  Times are the run's own clock (seconds since the run started). */
 class EventQueue {
 public:
-  void push(double time_s, uint32_t kind, uint32_t id, uint32_t gen = 0)
+  void push(double time_s, uint32_t kind, uint32_t id, uint32_t gen = 0, uint32_t aux = 0)
   {
-    heap_.push_back(Event{time_s, next_seq_++, kind, id, gen});
+    heap_.push_back(Event{time_s, next_seq_++, kind, id, gen, aux});
     sift_up(heap_.size() - 1);
   }
   bool empty() const { return heap_.empty(); }

@@ -1,0 +1,393 @@
+// orchestrator/SimulationCalls.cpp: the call path of a step — selection, instance queues and service,
+// and coordination: per-try timeout, retries (backoff, budget, throttling), hedged copies, fallback.
+#include <cmath>
+
+#include "orchestrator/Simulation.hpp"
+
+namespace orchsim::orchestrator {
+
+// ---- issuing a call -----------------------------------------------------------------------------
+
+void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
+{
+  Request& req = requests_[request];
+  StepState& st = req.steps[step];
+  const StepPlan& plan = plans_[req.workflow][step];
+  const uint32_t p = st.on_fallback ? plan.fallback_pool : plan.pool;
+  CandidatePool& pool = pools_[p];
+  const double now = engine_.now_s();
+  if (kind != CallKind::HEDGE) {
+    ++st.tries;
+    st.try_started_s = now;
+  }
+  auto& ws = stats_.workflows[req.workflow];
+  if (req.measured) {
+    ++ws.calls;
+    ws.retries += kind == CallKind::RETRY;
+    ws.hedges += kind == CallKind::HEDGE;
+    ws.fallbacks += kind == CallKind::FALLBACK;
+  }
+
+  const uint32_t instance = pool.selector->pick(PickContext{now, req.arrival_key});
+  if (instance == Selector::NONE) {
+    if (kind == CallKind::RETRY && pool.budget)
+      pool.budget->on_retry_end(); // granted, never started
+    if (kind != CallKind::HEDGE)
+      call_failed(request, step, Cause::CIRCUIT_OPEN);
+    return;
+  }
+  Instance& inst = instances_[instance];
+  const auto& svc = scenario_.services[inst.service];
+
+  const uint32_t c = calls_.acquire();
+  Call& call = calls_[c];
+  call.request = request;
+  call.step = step;
+  call.instance = instance;
+  call.service = inst.service;
+  call.workflow = req.workflow;
+  call.pool = p;
+  call.issued_s = now;
+  call.service_s = 0.0;
+  call.tokens = st.tokens;
+  call.kind = kind;
+  call.abandoned = false;
+  call.measured = req.measured;
+  call.error = false;
+  call.prev = NIL;
+  call.next = st.head;
+  if (st.head != NIL)
+    calls_[st.head].prev = c;
+  st.head = c;
+  ++st.live;
+  ++pool.active;
+  if (pool.budget && kind == CallKind::FIRST)
+    pool.budget->on_request(now);
+  notify_issue(instance, now);
+  auto& ss = stats_.services[inst.service];
+  if (call.measured) {
+    ++ss.offered;
+    ss.retries += kind == CallKind::RETRY;
+    ss.hedges += kind == CallKind::HEDGE;
+  }
+
+  if (inst.busy < svc.concurrency) {
+    begin_service(c);
+  } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {
+    // Refused at once (HTTP 503): an answer, so the selector's counts stay balanced.
+    notify_answer(instance, now, 0.0, false);
+    call_ended(call);
+    unlink(c);
+    if (call.measured)
+      ++ss.failed[Cause::REJECTED];
+    if (pool.throttle)
+      pool.throttle->on_failure();
+    free_call(c);
+    call_failed(request, step, Cause::REJECTED);
+    return;
+  } else {
+    call.status = CallStatus::QUEUED;
+    inst.queue.push_back(c);
+    ++inst.queued;
+    set_queued(inst.service, +1);
+  }
+  const double timeout = scenario_.orchestrator.call_timeout_s;
+  if (std::isfinite(timeout))
+    engine_.schedule(now + timeout, CALL_TIMEOUT, c, calls_[c].gen);
+  if (kind != CallKind::HEDGE && scenario_.orchestrator.hedge.max_extra > requests_[request].steps[step].hedges)
+    schedule_hedge(request, step);
+}
+
+void Simulation::begin_service(uint32_t c)
+{
+  Call& call = calls_[c];
+  Instance& inst = instances_[call.instance];
+  const auto& svc = scenario_.services[call.service];
+  call.status = CallStatus::IN_SERVICE;
+  ++inst.busy;
+  set_busy(call.service, +1);
+  call.service_s = svc.latency->sample_s(call.tokens, inst.rng);
+  if (svc.error_probability > 0)
+    call.error = inst.rng.uniform() < svc.error_probability;
+  engine_.schedule(engine_.now_s() + call.service_s, CALL_DONE, c);
+}
+
+// ---- answers, timeouts --------------------------------------------------------------------------
+
+void Simulation::on_call_done(uint32_t c)
+{
+  const double now = engine_.now_s();
+  Call& call = calls_[c];
+  const uint32_t instance = call.instance;
+  Instance& inst = instances_[instance];
+  const auto& svc = scenario_.services[call.service];
+  auto& ss = stats_.services[call.service];
+
+  // The slot is free: the next live call in the queue takes it.
+  --inst.busy;
+  set_busy(call.service, -1);
+  while (!inst.queue.empty()) {
+    const uint32_t next = inst.queue.front();
+    inst.queue.pop_front();
+    if (calls_[next].status == CallStatus::CANCELED) {
+      free_call(next);
+      continue;
+    }
+    --inst.queued;
+    set_queued(call.service, -1);
+    begin_service(next);
+    break;
+  }
+
+  const double cost = svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
+                      svc.cost.per_output_token_usd * call.tokens.output;
+  if (call.measured) {
+    ++ss.served;
+    ss.cost_usd += cost;
+    auto& ws = stats_.workflows[call.workflow];
+    ws.cost_usd += cost; // paid even when nobody waits for the answer
+    if (call.abandoned) {
+      ss.wasted_service_s += call.service_s;
+      ws.wasted_service_s += call.service_s;
+    }
+  }
+  if (call.abandoned) {
+    free_call(c);
+    return;
+  }
+
+  const double latency = now - call.issued_s;
+  const bool success = !call.error;
+  notify_answer(instance, now, latency, success);
+  call_ended(call);
+  CandidatePool& pool = pools_[call.pool];
+  if (pool.throttle) {
+    if (success)
+      pool.throttle->on_success();
+    else
+      pool.throttle->on_failure();
+  }
+  if (pool.latency && success) // the try's latency as the step saw it: a winning hedge counts from the try's start
+    pool.latency->record(now - requests_[call.request].steps[call.step].try_started_s);
+  unlink(c);
+  const uint32_t request = call.request;
+  const uint32_t step = call.step;
+  if (call.measured) {
+    if (success) {
+      ++ss.completed;
+      ss.latency_s.record(latency);
+    } else {
+      ++ss.failed[Cause::ERROR];
+    }
+  }
+  free_call(c);
+  if (!success) {
+    call_failed(request, step, Cause::ERROR);
+    return;
+  }
+  if (svc.quality) {
+    requests_[request].quality_sum += *svc.quality;
+    ++requests_[request].quality_count;
+  }
+  step_succeeded(request, step);
+}
+
+void Simulation::on_call_timeout(uint32_t c)
+{
+  Call& call = calls_[c];
+  if (call.abandoned)
+    return;
+  CandidatePool& pool = pools_[call.pool];
+  if (pool.throttle)
+    pool.throttle->on_failure();
+  if (call.measured)
+    ++stats_.services[call.service].failed[Cause::TIMEOUT];
+  const uint32_t request = call.request;
+  const uint32_t step = call.step;
+  abandon(c, false);
+  unlink(c);
+  call_failed(request, step, Cause::TIMEOUT);
+}
+
+// ---- coordination: retries, fallback, hedging ---------------------------------------------------
+
+void Simulation::call_failed(uint32_t request, uint32_t step, Cause cause)
+{
+  StepState& st = requests_[request].steps[step];
+  st.last_failure = cause;
+  if (st.live > 0)
+    return; // another copy of this try may still succeed
+  try_exhausted(request, step);
+}
+
+/** Every call of the current try has failed: retry it, fall back, or fail the step. */
+void Simulation::try_exhausted(uint32_t request, uint32_t step)
+{
+  Request& req = requests_[request];
+  StepState& st = req.steps[step];
+  ++st.timer_gen; // this try's hedge timers are stale
+  const auto& retry = scenario_.orchestrator.retry;
+  const double now = engine_.now_s();
+  const StepPlan& plan = plans_[req.workflow][step];
+  CandidatePool& pool = pools_[st.on_fallback ? plan.fallback_pool : plan.pool];
+  if (!st.on_fallback && st.tries < retry.max_attempts && retry.retries(st.last_failure)) {
+    const double delay = backoff_.delay_s(st.tries, coordination_rng_);
+    const bool in_time = now + delay < req.deadline_s;
+    const bool throttle_ok = !pool.throttle || pool.throttle->allows_retry();
+    if (in_time && throttle_ok) {
+      schedule_step_timer(RETRY, request, step, now + delay);
+      return;
+    }
+  }
+  if (plan.fallback_pool != NIL && !st.on_fallback) {
+    st.on_fallback = true;
+    st.hedges = 0;
+    issue_call(request, step, CallKind::FALLBACK);
+    return;
+  }
+  step_failed(request, step, st.last_failure);
+}
+
+void Simulation::schedule_step_timer(EventKind kind, uint32_t request, uint32_t step, double at_s)
+{
+  const Request& req = requests_[request];
+  engine_.schedule(at_s, kind, request, req.gen, step | (req.steps[step].timer_gen & 0xffff) << 16);
+}
+
+/** The backoff is over: the retry goes out if the retry budget has room now (Envoy counts retries in
+ *  flight when they start), else the step falls back or fails as if it had no retry left. */
+void Simulation::on_retry_timer(uint32_t request, uint32_t step)
+{
+  StepState& st = requests_[request].steps[step];
+  if (st.status != StepStatus::RUNNING)
+    return;
+  CandidatePool& pool = pools_[plans_[requests_[request].workflow][step].pool];
+  if (pool.budget && !pool.budget->try_withdraw(engine_.now_s(), pool.active)) {
+    st.tries = scenario_.orchestrator.retry.max_attempts; // no retry left: fall back or fail
+    try_exhausted(request, step);
+    return;
+  }
+  issue_call(request, step, CallKind::RETRY);
+}
+
+void Simulation::schedule_hedge(uint32_t request, uint32_t step)
+{
+  const auto& hedge = scenario_.orchestrator.hedge;
+  const Request& req = requests_[request];
+  const StepPlan& plan = plans_[req.workflow][step];
+  const CandidatePool& pool = pools_[req.steps[step].on_fallback ? plan.fallback_pool : plan.pool];
+  double delay = hedge.delay_s;
+  if (hedge.percentile && pool.latency)
+    delay = pool.latency->quantile_or(*hedge.percentile, hedge.delay_s);
+  schedule_step_timer(HEDGE, request, step, engine_.now_s() + delay);
+}
+
+void Simulation::on_hedge_timer(uint32_t request, uint32_t step)
+{
+  StepState& st = requests_[request].steps[step];
+  if (st.status != StepStatus::RUNNING || st.live == 0 || st.hedges >= scenario_.orchestrator.hedge.max_extra)
+    return;
+  const StepPlan& plan = plans_[requests_[request].workflow][step];
+  CandidatePool& pool = pools_[st.on_fallback ? plan.fallback_pool : plan.pool];
+  if (pool.throttle && !pool.throttle->allows_retry())
+    return; // gRPC: hedges are throttled like retries
+  ++st.hedges;
+  issue_call(request, step, CallKind::HEDGE);
+  if (requests_[request].steps[step].status == StepStatus::RUNNING &&
+      requests_[request].steps[step].hedges < scenario_.orchestrator.hedge.max_extra)
+    schedule_hedge(request, step);
+}
+
+// ---- abandoning calls ---------------------------------------------------------------------------
+
+/** The orchestrator stops waiting for a call: a queued call leaves the queue (its entry is skipped and
+ *  freed when it reaches the head); a call in service runs on and is freed when it ends. */
+void Simulation::abandon(uint32_t c, bool count_canceled)
+{
+  Call& call = calls_[c];
+  call.abandoned = true;
+  call_ended(call);
+  notify_abandon(call.instance, engine_.now_s());
+  if (count_canceled && call.measured)
+    ++stats_.services[call.service].canceled;
+  if (call.status == CallStatus::QUEUED) {
+    call.status = CallStatus::CANCELED;
+    --instances_[call.instance].queued;
+    set_queued(call.service, -1);
+  }
+}
+
+void Simulation::abandon_step_calls(uint32_t request, uint32_t step)
+{
+  StepState& st = requests_[request].steps[step];
+  for (uint32_t c = st.head; c != NIL;) {
+    const uint32_t next = calls_[c].next;
+    abandon(c, true);
+    c = next;
+  }
+  st.head = NIL;
+  st.live = 0;
+}
+
+void Simulation::call_ended(const Call& call)
+{
+  CandidatePool& pool = pools_[call.pool];
+  --pool.active;
+  if (pool.budget && call.kind == CallKind::RETRY)
+    pool.budget->on_retry_end();
+}
+
+/** Removes a call from its step's list of live calls. */
+void Simulation::unlink(uint32_t c)
+{
+  Call& call = calls_[c];
+  StepState& st = requests_[call.request].steps[call.step];
+  if (call.prev != NIL)
+    calls_[call.prev].next = call.next;
+  else
+    st.head = call.next;
+  if (call.next != NIL)
+    calls_[call.next].prev = call.prev;
+  call.prev = call.next = NIL;
+  --st.live;
+}
+
+void Simulation::free_call(uint32_t c)
+{
+  ++calls_[c].gen; // stale timeouts for this slot are now ignored
+  calls_.release(c);
+}
+
+// ---- bookkeeping --------------------------------------------------------------------------------
+
+void Simulation::notify_issue(uint32_t instance, double now_s)
+{
+  for (uint32_t p : instances_[instance].pools)
+    pools_[p].selector->on_issue(instance, now_s);
+}
+
+void Simulation::notify_answer(uint32_t instance, double now_s, double latency_s, bool success)
+{
+  for (uint32_t p : instances_[instance].pools)
+    pools_[p].selector->on_answer(instance, now_s, latency_s, success);
+}
+
+void Simulation::notify_abandon(uint32_t instance, double now_s)
+{
+  for (uint32_t p : instances_[instance].pools)
+    pools_[p].selector->on_abandon(instance, now_s);
+}
+
+void Simulation::set_busy(uint32_t service, int delta)
+{
+  busy_[service] += delta;
+  stats_.services[service].busy_slots.set(engine_.now_s(), busy_[service]);
+}
+
+void Simulation::set_queued(uint32_t service, int delta)
+{
+  queued_[service] += delta;
+  stats_.services[service].queued.set(engine_.now_s(), queued_[service]);
+}
+
+} // namespace orchsim::orchestrator

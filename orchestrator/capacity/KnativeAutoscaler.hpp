@@ -1,0 +1,101 @@
+// orchestrator/capacity/KnativeAutoscaler.hpp
+#pragma once
+#include <cstdint>
+#include <deque>
+
+namespace orchsim::orchestrator::capacity {
+
+/** The Knative Pod Autoscaler's (KPA) decision for one service on concurrency, as documented in
+ *  https://knative.dev/docs/serving/autoscaling/ (kpa-specific: stable and panic modes; autoscaling-targets;
+ *  scale-bounds) and implemented in knative/serving pkg/autoscaler/scaling/autoscaler.go (Scale). On each
+ *  evaluate(), with target = container_concurrency_target * target_utilization and ready' = max(1, ready):
+ *    stable = ceil(average concurrency over the stable window / target),
+ *    panic  = ceil(average concurrency over the panic window / target),
+ *    each kept within [floor(ready' / max_scale_down_rate), ceil(ready' * max_scale_up_rate)];
+ *    panic mode starts, or is extended, whenever the unclamped panic count / ready' >= threshold; it ends
+ *      once a whole stable window has passed since the condition last held;
+ *    stable mode: desired = stable; panic mode: desired = the largest max(stable, panic) seen since panic
+ *      began (no scale-down while panicking);
+ *    desired is finally kept within [min_scale, max_scale].
+ *  Window averages follow Knative's TimedFloat64Buckets (pkg/autoscaler/aggregation/bucketing.go,
+ *  WindowAverage): 1 s buckets; an empty bucket inside the data counts as 0; while the data are younger
+ *  than the window, or stopped arriving less than a window ago, only that partial window is averaged.
+ *  Not modelled: scale to zero and its grace period, activator and burst capacity, scale-down delay, the
+ *  start in panic mode of an autoscaler re-created over a revision with more than one pod, RPS metric.
+ *  Deviation: ceil() forgives float round-off of 1e-9 (older Knative floored averages to 6 digits).
+ *  Pure: time is the caller's simulated `now_s`; not thread-safe. */
+class KnativeAutoscaler {
+public:
+  struct Options {
+    double container_concurrency_target = 100.0; // config-autoscaler container-concurrency-target-default "100"
+    double target_utilization = 0.7;             // config-autoscaler container-concurrency-target-percentage "70"
+    double stable_window_s = 60.0;               // config-autoscaler stable-window "60s"
+    double panic_window_percentage = 10.0;       // config-autoscaler panic-window-percentage "10.0": 6 s
+    double panic_threshold_percentage = 200.0;   // config-autoscaler panic-threshold-percentage "200.0"
+    double max_scale_up_rate = 1000.0;           // config-autoscaler max-scale-up-rate "1000.0"
+    double max_scale_down_rate = 2.0;            // config-autoscaler max-scale-down-rate "2.0"
+    double tick_interval_s = 2.0;                // scaling/multiscaler.go tickInterval = 2 s
+    /** Knative's default min-scale is 0 (scale to zero, after a grace period this class does not model);
+     *  1 here. 0 is allowed and then means an immediate drop to 0 on no load. */
+    uint32_t min_scale = 1;
+    uint32_t max_scale = 0; // config-autoscaler max-scale "0": no upper bound
+  };
+
+  /** REQUIRES: check_options(options) == nullptr. */
+  explicit KnativeAutoscaler(Options options);
+  KnativeAutoscaler() : KnativeAutoscaler(Options{}) {}
+  /** The first rule `options` break, or nullptr. */
+  static const char* check_options(const Options& options);
+
+  /** One reading of the service's total concurrency (in-flight calls summed over its instances), e.g. once
+   *  per simulated second, as Knative scrapes once per second. Readings in the same 1 s bucket are averaged.
+   *  At a tick, observe before evaluate. REQUIRES: concurrency finite and >= 0. */
+  void observe(double now_s, double concurrency);
+
+  /** The desired instance count, given `ready` instances now. Calls less than tick_interval_s after the last
+   *  evaluation, and calls with no reading in the last stable window (Knative's "no data": no decision),
+   *  return the previous decision (before any: `ready` within the bounds). REQUIRES: now_s never
+   *  decreases. */
+  uint32_t evaluate(double now_s, uint32_t ready);
+
+  bool is_panicking() const { return panicking_; }
+  /** Concurrency per instance aimed at. */
+  double get_target_value() const { return options_.container_concurrency_target * options_.target_utilization; }
+  const Options& get_options() const { return options_; }
+
+private:
+  /** Averages readings over a sliding window of 1 s buckets, as Knative's TimedFloat64Buckets. */
+  class BucketWindow {
+  public:
+    explicit BucketWindow(double window_s);
+    void record(double now_s, double value);
+    bool has_data(double now_s) const;
+    double average(double now_s) const;
+
+  private:
+    struct Bucket {
+      int64_t index; // whole seconds
+      double sum;
+      uint32_t count;
+    };
+    int64_t window_buckets_;
+    std::deque<Bucket> buckets_; // ascending index, none older than window_buckets_ before the newest
+    int64_t first_index_ = 0;    // first reading since the data last paused for a whole window
+  };
+
+  uint32_t decide(double now_s, uint32_t ready);
+  uint32_t apply_bounds(uint32_t desired) const;
+
+  Options options_;
+  BucketWindow stable_;
+  BucketWindow panic_;
+  bool evaluated_ = false;
+  double last_evaluation_s_ = 0.0;
+  bool decided_ = false;
+  uint32_t last_desired_ = 0;
+  bool panicking_ = false;
+  double panic_time_s_ = 0.0; // last evaluation at which the panic condition held
+  uint32_t max_panic_pods_ = 0;
+};
+
+} // namespace orchsim::orchestrator::capacity

@@ -1,0 +1,58 @@
+// orchestrator/selection/Selector.hpp
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "models/Scenario.hpp"
+#include "sim/Rng.hpp"
+
+namespace orchsim::orchestrator {
+
+/** What a selector knows of one member of its pool when it is built: static facts from the scenario,
+ *  never hidden state (a selector learns the rest from what it observes). */
+struct PoolMember {
+  uint32_t instance = 0;        // global instance id, what pick() returns
+  uint32_t service = 0;         // index into Scenario::services
+  double weight = 1.0;          // the service's `weight` (weighted strategies), > 0
+  double expected_latency_s = 0.0; // the latency model's mean at the pool's mean tokens (prior for learning)
+  double expected_cost_usd = 0.0;  // cost of one call at mean tokens
+  double quality = 0.0;            // the service's quality, 0 when it declares none
+};
+
+/** One pick's context. */
+struct PickContext {
+  double now_s = 0.0;
+  uint64_t request_key = 0; // affinity key (ring_hash): the same key maps to the same instance
+};
+
+/** Chooses the instance for a call among a fixed pool of candidate instances (a step's candidates).
+ *  The simulation reports every call it sends to a member and how it ends, so stateful strategies
+ *  (outstanding counts, latency averages) learn only what a real orchestrator could observe.
+ *  Members can be made unavailable (outlier ejection, crash, scale-in) and available again; pick()
+ *  never returns an unavailable member while an available one exists, and returns NONE when none is.
+ *  Cost per pick is O(1) or O(log n) where the algorithm allows (docs/STRATEGIES.md says which).
+ *  Deterministic for a given RNG stream. One object per pool per run; not thread-safe. */
+class Selector {
+public:
+  static constexpr uint32_t NONE = UINT32_MAX;
+  virtual ~Selector() = default;
+
+  /** The chosen member's global instance id, or NONE when no member is available. */
+  virtual uint32_t pick(const PickContext& context) = 0;
+  /** A call was sent to `instance` (a member). */
+  virtual void on_issue(uint32_t instance, double now_s) = 0;
+  /** A call to `instance` was answered after `latency_s` (issue to answer), successfully or not. */
+  virtual void on_answer(uint32_t instance, double now_s, double latency_s, bool success) = 0;
+  /** The orchestrator stopped waiting for a call to `instance` (timeout, cancellation). */
+  virtual void on_abandon(uint32_t instance, double now_s) = 0;
+  /** Makes a member (un)available to pick(). Idempotent. */
+  virtual void set_available(uint32_t instance, bool available) = 0;
+};
+
+/** Builds the strategy named by `spec` for a pool. REQUIRES: members non-empty, instance ids distinct. */
+std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::vector<PoolMember> members,
+                                        sim::Rng rng);
+
+} // namespace orchsim::orchestrator
