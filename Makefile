@@ -32,6 +32,7 @@ test: build
 bench: build
 	$(BUILD)/bench/orchsim_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
+	$(BUILD)/bench/orchsim_bench_selection --benchmark_counters_tabular=true
 	bench/peak-rss.sh $(ORCHSIM)
 
 format:

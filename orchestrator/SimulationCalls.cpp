@@ -74,8 +74,9 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   if (inst.busy < svc.concurrency) {
     begin_service(c);
   } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {
-    // Refused at once (HTTP 503): an answer, so the selector's counts stay balanced.
-    notify_answer(instance, now, 0.0, false);
+    // Refused at once (HTTP 503). Reported as abandoned, not as a 0 s answer: a fast refusal must not
+    // look like a fast instance to latency-learning strategies (peak_ewma, capability_score).
+    notify_abandon(instance, now);
     call_ended(call);
     unlink(c);
     if (call.measured)

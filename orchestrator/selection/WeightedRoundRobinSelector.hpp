@@ -10,11 +10,11 @@ namespace orchsim::orchestrator::selection {
 
 /** weighted_round_robin: Envoy's weighted round robin, an earliest-deadline-first schedule on the
  *  members' weights (EdfSchedule): each member has a virtual deadline that advances by 1/weight when it
- *  is picked. Shares of picks are proportional to weights (exactly, at every multiple of the weights'
- *  period); with equal weights the order is plain round robin in pool order. A member made available
- *  again is scheduled at the current virtual time + 1/weight. Deterministic: unlike recent Envoy
- *  versions, the schedule does not start at a random offset. O(log n) per pick and per availability
- *  change. Ignores calls and answers. */
+ *  is picked. Shares of picks are proportional to weights (for integer weights, exactly after every
+ *  sum-of-weights picks); with equal weights the order is plain round robin in pool order.
+ *  A member made available again is scheduled at the current virtual time + 1/weight. Deterministic:
+ *  unlike recent Envoy versions, the schedule does not start at a random offset. O(log n) per pick and
+ *  per availability change. Ignores calls and answers. */
 class WeightedRoundRobinSelector final : public Selector {
 public:
   explicit WeightedRoundRobinSelector(const std::vector<PoolMember>& members);
