@@ -45,15 +45,24 @@ const char* strategy_name(models::SelectionStrategy s)
 {
   using S = models::SelectionStrategy;
   switch (s) {
-    case S::ROUND_ROBIN: return "round_robin";
-    case S::WEIGHTED_ROUND_ROBIN: return "weighted_round_robin";
-    case S::RANDOM: return "random";
-    case S::LEAST_OUTSTANDING: return "least_outstanding";
-    case S::POWER_OF_D: return "power_of_d";
-    case S::WEIGHTED_LEAST_REQUEST: return "weighted_least_request";
-    case S::PEAK_EWMA: return "peak_ewma";
-    case S::RING_HASH: return "ring_hash";
-    case S::CAPABILITY_SCORE: return "capability_score";
+    case S::ROUND_ROBIN:
+      return "round_robin";
+    case S::WEIGHTED_ROUND_ROBIN:
+      return "weighted_round_robin";
+    case S::RANDOM:
+      return "random";
+    case S::LEAST_OUTSTANDING:
+      return "least_outstanding";
+    case S::POWER_OF_D:
+      return "power_of_d";
+    case S::WEIGHTED_LEAST_REQUEST:
+      return "weighted_least_request";
+    case S::PEAK_EWMA:
+      return "peak_ewma";
+    case S::RING_HASH:
+      return "ring_hash";
+    case S::CAPABILITY_SCORE:
+      return "capability_score";
   }
   return "unknown";
 }
@@ -145,6 +154,8 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.retries = sv.retries;
     m.hedges = sv.hedges;
     m.wasted_service_s = sv.wasted_service_s;
+    m.breaker_opens = sv.breaker_opens;
+    m.ejections = sv.ejections;
     m.failures = failures(sv.failed);
     m.throughput_per_s = per_s(static_cast<double>(sv.completed));
     m.utilization = sv.slots ? sv.busy_slots.mean() / sv.slots : 0.0;

@@ -9,6 +9,7 @@
 
 #include "models/Distribution.hpp"
 #include "models/LatencyModel.hpp"
+#include "models/Policies.hpp"
 #include "models/Trace.hpp"
 
 namespace orchsim::models {
@@ -34,8 +35,9 @@ struct ServiceSpec {
   LatencyModelPtr latency;
   double error_probability = 0.0; // a served call fails with this probability
   ServiceCost cost;
-  std::optional<double> quality; // answer quality in [0, 1]; none for infrastructure
-  double weight = 1.0;           // relative share for weighted selection strategies, > 0
+  std::optional<double> quality;                // answer quality in [0, 1]; none for infrastructure
+  double weight = 1.0;                          // relative share for weighted selection strategies, > 0
+  std::optional<RateLimiterOptions> rate_limit; // the provider's limits: calls beyond them are refused (429)
 };
 
 struct StepSpec {
@@ -125,33 +127,20 @@ const char* to_string(FailureCause cause);
 
 /** Retries of a failed try, gRPC/Envoy style. */
 struct RetrySpec {
-  uint32_t max_attempts = 1;              // tries in all, the first included (gRPC maxAttempts); 1: none
-  uint32_t retry_on = 0;                  // bit (1 << FailureCause) per cause that may be retried
-  double initial_backoff_s = 0.025;       // Envoy base_interval 25 ms
-  double max_backoff_s = 0.25;            // Envoy max_interval default 10 x base
-  double backoff_multiplier = 2.0;        // gRPC backoffMultiplier
-  /** A retry budget. Envoy: retries in flight <= max(min_concurrency, percent of active calls).
-   *  Finagle: each request deposits percent/100 of a retry, kept for ttl_s, plus min_per_s always. */
-  struct Budget {
-    bool finagle = false;
-    double percent = 20.0;        // Envoy budget_percent 20 %; Finagle percentCanRetry 0.2
-    uint32_t min_concurrency = 3; // Envoy min_retry_concurrency
-    uint32_t min_per_s = 10;      // Finagle minRetriesPerSec
-    double ttl_s = 10.0;          // Finagle ttl
-  };
-  std::optional<Budget> budget; // unset: no budget
-  // gRPC retry throttling: token bucket; retries and hedges only while tokens > max_tokens / 2.
-  std::optional<double> throttle_max_tokens;
-  double throttle_token_ratio = 0.1;
+  uint32_t max_attempts = 1; // tries in all, the first included (gRPC maxAttempts); 1: none
+  uint32_t retry_on = 0;     // bit (1 << FailureCause) per cause that may be retried
+  BackoffOptions backoff;
+  std::optional<RetryBudgetOptions> budget;     // unset: no budget
+  std::optional<RetryThrottleOptions> throttle; // gRPC retry throttling; unset: none
   bool retries(FailureCause cause) const { return max_attempts > 1 && (retry_on >> int(cause) & 1u); }
 };
 
 /** Hedged calls: extra copies of a try still unanswered after a delay; the first success wins. */
 struct HedgeSpec {
-  uint32_t max_extra = 0;          // extra copies per step; 0: no hedging
-  double delay_s = 0.0;            // fixed delay before each extra copy ...
+  uint32_t max_extra = 0;           // extra copies per step; 0: no hedging
+  double delay_s = 0.0;             // fixed delay before each extra copy ...
   std::optional<double> percentile; // ... or the observed percentile of the service's latency (0.95)
-  uint32_t min_samples = 20;       // percentile mode: fixed delay_s until this many observations
+  uint32_t min_samples = 20;        // percentile mode: fixed delay_s until this many observations
 };
 
 struct OrchestratorSpec {
@@ -160,6 +149,9 @@ struct OrchestratorSpec {
   double deadline_s = INF;     // per request, from arrival; later steps get what is left
   RetrySpec retry;
   HedgeSpec hedge;
+  std::optional<CircuitBreakerOptions> circuit_breaker;     // one breaker per service
+  std::optional<OutlierDetectorOptions> outlier_detection;  // per service, over its instances
+  std::optional<ConcurrencyLimitOptions> concurrency_limit; // adaptive limit of calls in flight per service
 };
 
 /** A latency objective: the `percentile` of the workflow's latency must be at most `latency_s`.

@@ -329,6 +329,12 @@ private:
   uint32_t cause_mask(const Cursor& c) const;
   void retries(const Cursor& c, RetrySpec& out) const;
   void hedging(const Cursor& c, HedgeSpec& out) const;
+  template <class Options>
+  void checked(const Cursor& c, const Options& options) const;
+  CircuitBreakerOptions circuit_breaker(const Cursor& c) const;
+  OutlierDetectorOptions outlier_detection(const Cursor& c) const;
+  ConcurrencyLimitOptions concurrency_limit(const Cursor& c) const;
+  RateLimiterOptions rate_limit(const Cursor& c) const;
   SloSpec slo(const Cursor& c) const;
 
   Document doc_;
@@ -532,9 +538,8 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
 ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) const
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
-  check_keys(
-      c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost", "quality",
-          "weight"});
+  check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
+                 "quality", "weight", "rate_limit"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -574,6 +579,8 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
     if (auto v = optional_child(*cost, "per_output_token"))
       s.cost.per_output_token_usd = number(*v, 0, 1e9, "a cost in USD");
   }
+  if (auto limit = optional_child(c, "rate_limit"))
+    s.rate_limit = rate_limit(*limit);
   if (auto weight = optional_child(c, "weight"))
     s.weight = positive(*weight, "a weight > 0");
   if (auto quality = optional_child(c, "quality"))
@@ -915,45 +922,52 @@ void Loader::retries(const Cursor& c, RetrySpec& out) const
     require_map(*b, "a backoff map {initial, max, multiplier}");
     check_keys(*b, {"initial", "max", "multiplier"});
     if (auto v = optional_child(*b, "initial"))
-      out.initial_backoff_s = duration(*v); // gRPC: initialBackoff and maxBackoff must be > 0
+      out.backoff.initial_backoff_s = duration(*v); // gRPC: initialBackoff and maxBackoff must be > 0
     if (auto v = optional_child(*b, "max"))
-      out.max_backoff_s = duration(*v);
+      out.backoff.max_backoff_s = duration(*v);
     else
-      out.max_backoff_s = 10 * out.initial_backoff_s; // Envoy: max_interval defaults to 10 x base
+      out.backoff.max_backoff_s = 10 * out.backoff.initial_backoff_s; // Envoy: max_interval defaults to 10 x base
     if (auto v = optional_child(*b, "multiplier"))
-      out.backoff_multiplier = number(*v, 1, 100, "a multiplier >= 1");
-    if (out.max_backoff_s < out.initial_backoff_s)
-      fail(*b, "expected max >= initial backoff, found max " + fmt(out.max_backoff_s) + " s < initial " +
-                   fmt(out.initial_backoff_s) + " s");
+      out.backoff.multiplier = number(*v, 1, 100, "a multiplier >= 1");
+    if (out.backoff.max_backoff_s < out.backoff.initial_backoff_s)
+      fail(*b, "expected max >= initial backoff, found max " + fmt(out.backoff.max_backoff_s) + " s < initial " +
+                   fmt(out.backoff.initial_backoff_s) + " s");
+    checked(*b, out.backoff);
   }
   if (auto b = optional_child(c, "budget")) {
     require_map(*b, "a budget map {kind: envoy|finagle, percent, ...}");
-    RetrySpec::Budget budget;
+    RetryBudgetOptions budget;
     if (auto k = optional_child(*b, "kind"))
-      budget.finagle = choice<bool>(*k, {{"envoy", false}, {"finagle", true}});
-    if (budget.finagle)
+      budget.kind =
+          choice<RetryBudgetKind>(*k, {{"envoy", RetryBudgetKind::ENVOY}, {"finagle", RetryBudgetKind::FINAGLE}});
+    const bool finagle = budget.kind == RetryBudgetKind::FINAGLE;
+    if (finagle)
       check_keys(*b, {"kind", "percent", "min_per_s", "ttl"});
     else
       check_keys(*b, {"kind", "percent", "min_concurrency"});
-    if (auto v = optional_child(*b, "percent"))
-      budget.percent = number(*v, 0, budget.finagle ? 100000 : 100, "a percentage");
-    if (auto v = optional_child(*b, "min_concurrency"))
-      budget.min_concurrency = static_cast<uint32_t>(count(*v, 0, 1'000'000, "a retry concurrency"));
-    if (auto v = optional_child(*b, "min_per_s"))
-      budget.min_per_s = static_cast<uint32_t>(count(*v, 0, 1'000'000, "retries per second"));
-    if (auto v = optional_child(*b, "ttl")) {
-      budget.ttl_s = duration(*v);
-      if (budget.ttl_s < 1 || budget.ttl_s > 60)
-        expected(*v, "a ttl in [1s, 60s] (Finagle)");
+    if (auto v = optional_child(*b, "percent")) {
+      const double percent = number(*v, 0, finagle ? 100000 : 100, "a percentage");
+      budget.budget_percent = percent;
+      budget.percent_can_retry = percent / 100.0;
     }
+    if (auto v = optional_child(*b, "min_concurrency"))
+      budget.min_retry_concurrency = static_cast<uint32_t>(count(*v, 0, 1'000'000, "a retry concurrency"));
+    if (auto v = optional_child(*b, "min_per_s"))
+      budget.min_retries_per_s = static_cast<uint32_t>(count(*v, 0, 1'000'000, "retries per second"));
+    if (auto v = optional_child(*b, "ttl"))
+      budget.ttl_s = duration(*v);
+    checked(*b, budget);
     out.budget = budget;
   }
   if (auto t = optional_child(c, "throttle")) {
     require_map(*t, "a throttle map {max_tokens, token_ratio}");
     check_keys(*t, {"max_tokens", "token_ratio"});
-    out.throttle_max_tokens = number(child(*t, "max_tokens"), 1, 1000, "max_tokens (gRPC: (0, 1000])");
+    RetryThrottleOptions throttle;
+    throttle.max_tokens = number(child(*t, "max_tokens"), 0, 1000, "max_tokens (gRPC: (0, 1000])");
     if (auto v = optional_child(*t, "token_ratio"))
-      out.throttle_token_ratio = number(*v, 0.001, 1000, "a token ratio");
+      throttle.token_ratio = number(*v, 0, 1000, "a token ratio");
+    checked(*t, throttle);
+    out.throttle = throttle;
   }
 }
 
@@ -978,10 +992,123 @@ void Loader::hedging(const Cursor& c, HedgeSpec& out) const
     out.min_samples = static_cast<uint32_t>(count(*m, 1, 1'000'000, "a number of samples"));
 }
 
+/** Refuses options that break a policy's own rules (models/Policies.cpp), located at the section. */
+template <class Options>
+void Loader::checked(const Cursor& c, const Options& options) const
+{
+  if (const char* problem = check(options))
+    fail(c, std::string("invalid parameters: ") + problem);
+}
+
+CircuitBreakerOptions Loader::circuit_breaker(const Cursor& c) const
+{
+  require_map(c, "a circuit breaker map {consecutive_failures or failure_rate, open_duration, ...}");
+  check_keys(c,
+             {"consecutive_failures", "failure_rate", "window", "minimum_calls", "open_duration", "half_open_calls"});
+  CircuitBreakerOptions o;
+  auto consecutive = optional_child(c, "consecutive_failures");
+  auto rate = optional_child(c, "failure_rate");
+  if (consecutive) {
+    o.consecutive_failures = static_cast<uint32_t>(count(*consecutive, 1, 1'000'000, "a number of failures"));
+    o.failure_rate_threshold_percent.reset(); // consecutive mode only, unless a rate is given too
+  }
+  if (rate) {
+    auto share = parse_fraction(scalar(*rate, "a failure rate (50%)"));
+    if (!share || *share <= 0)
+      expected(*rate, "a failure rate in (0, 100%] (50%)");
+    o.failure_rate_threshold_percent = 100.0 * *share;
+  }
+  if (auto v = optional_child(c, "window"))
+    o.window_s = static_cast<uint32_t>(std::ceil(duration(*v)));
+  if (auto v = optional_child(c, "minimum_calls"))
+    o.minimum_calls = static_cast<uint32_t>(count(*v, 1, 1'000'000'000, "a number of calls"));
+  if (auto v = optional_child(c, "open_duration"))
+    o.open_duration_s = duration(*v, true);
+  if (auto v = optional_child(c, "half_open_calls"))
+    o.permitted_calls_in_half_open = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a number of probe calls"));
+  checked(c, o);
+  return o;
+}
+
+OutlierDetectorOptions Loader::outlier_detection(const Cursor& c) const
+{
+  require_map(c, "an outlier detection map {consecutive_errors, interval, base_ejection_time, ...}");
+  check_keys(c, {"consecutive_errors", "interval", "base_ejection_time", "max_ejection_time", "max_ejection_percent",
+                 "always_eject_one_host"});
+  OutlierDetectorOptions o;
+  if (auto v = optional_child(c, "consecutive_errors"))
+    o.consecutive_5xx = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a number of errors"));
+  if (auto v = optional_child(c, "interval"))
+    o.interval_s = duration(*v);
+  if (auto v = optional_child(c, "base_ejection_time"))
+    o.base_ejection_time_s = duration(*v);
+  if (auto v = optional_child(c, "max_ejection_time"))
+    o.max_ejection_time_s = duration(*v);
+  if (auto v = optional_child(c, "max_ejection_percent"))
+    o.max_ejection_percent = static_cast<uint32_t>(count(*v, 0, 100, "a percentage"));
+  if (auto v = optional_child(c, "always_eject_one_host"))
+    o.always_eject_one_host = boolean(*v);
+  checked(c, o);
+  return o;
+}
+
+ConcurrencyLimitOptions Loader::concurrency_limit(const Cursor& c) const
+{
+  require_map(c, "a concurrency limit map {algorithm: aimd|gradient, ...}");
+  const bool gradient = choice<bool>(child(c, "algorithm"), {{"aimd", false}, {"gradient", true}});
+  auto whole = [&](const char* key, uint32_t& field) {
+    if (auto v = optional_child(c, key))
+      field = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a whole number >= 1"));
+  };
+  if (!gradient) {
+    check_keys(c, {"algorithm", "initial_limit", "min_limit", "max_limit", "backoff_ratio", "timeout"});
+    AimdLimitOptions o;
+    whole("initial_limit", o.initial_limit);
+    whole("min_limit", o.min_limit);
+    whole("max_limit", o.max_limit);
+    if (auto v = optional_child(c, "backoff_ratio"))
+      o.backoff_ratio = number(*v, 0, 1, "a ratio");
+    if (auto v = optional_child(c, "timeout"))
+      o.timeout_s = duration(*v);
+    checked(c, o);
+    return o;
+  }
+  check_keys(c, {"algorithm", "initial_limit", "min_limit", "max_concurrency", "smoothing", "rtt_tolerance",
+                 "long_window", "queue_size"});
+  GradientLimitOptions o;
+  whole("initial_limit", o.initial_limit);
+  whole("min_limit", o.min_limit);
+  whole("max_concurrency", o.max_concurrency);
+  whole("long_window", o.long_window);
+  whole("queue_size", o.queue_size);
+  if (auto v = optional_child(c, "smoothing"))
+    o.smoothing = number(*v, 0, 1, "a smoothing factor");
+  if (auto v = optional_child(c, "rtt_tolerance"))
+    o.rtt_tolerance = number(*v, 0, 100, "an rtt tolerance");
+  checked(c, o);
+  return o;
+}
+
+RateLimiterOptions Loader::rate_limit(const Cursor& c) const
+{
+  require_map(c, "a rate limit map {requests: 500/min, tokens: 30000/min}");
+  check_keys(c, {"requests", "tokens"});
+  RateLimiterOptions o;
+  if (auto v = optional_child(c, "requests"))
+    o.requests_per_minute = 60.0 * rate(*v);
+  if (auto v = optional_child(c, "tokens"))
+    o.tokens_per_minute = 60.0 * rate(*v);
+  if (!o.requests_per_minute && !o.tokens_per_minute)
+    missing(c, "missing required key 'requests' or 'tokens' (a limit per time unit)");
+  checked(c, o);
+  return o;
+}
+
 void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
 {
   require_map(c, "the orchestrator map {selection, timeout, deadline, retries, hedging}");
-  check_keys(c, {"selection", "timeout", "deadline", "retries", "hedging"});
+  check_keys(c, {"selection", "timeout", "deadline", "retries", "hedging", "circuit_breaker", "outlier_detection",
+                 "concurrency_limit"});
   if (auto sel = optional_child(c, "selection"))
     selection(*sel, out.selection);
   auto none_or_duration = [&](const Cursor& v) {
@@ -995,6 +1122,12 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
     retries(*r, out.retry);
   if (auto h = optional_child(c, "hedging"))
     hedging(*h, out.hedge);
+  if (auto b = optional_child(c, "circuit_breaker"))
+    out.circuit_breaker = circuit_breaker(*b);
+  if (auto o = optional_child(c, "outlier_detection"))
+    out.outlier_detection = outlier_detection(*o);
+  if (auto l = optional_child(c, "concurrency_limit"))
+    out.concurrency_limit = concurrency_limit(*l);
 }
 
 SloSpec Loader::slo(const Cursor& c) const
@@ -1066,8 +1199,27 @@ Scenario Loader::scenario(const YAML::Node& root)
                      "': give each source of the same workflow its own 'name'");
   }
 
-  if (auto orch = optional_child(top, "orchestrator"))
+  if (auto orch = optional_child(top, "orchestrator")) {
     orchestrator(*orch, s.orchestrator);
+    // d is capped at each step's candidates (a step with one instance has no choice), but a d above
+    // every step's candidates can only be a mistake.
+    const auto& sel = s.orchestrator.selection;
+    if (sel.strategy == SelectionStrategy::POWER_OF_D) {
+      uint32_t largest = 0;
+      for (const auto& w : s.workflows)
+        for (const auto& step : w.steps) {
+          uint32_t n = 0;
+          for (uint32_t c : step.candidates)
+            n += s.services[c].instances;
+          largest = std::max(largest, n);
+        }
+      if (sel.d > largest) {
+        const Cursor d = child(child(*orch, "selection"), "d");
+        fail(d, "expected d <= " + std::to_string(largest) + " (the most instances any step can choose from), found " +
+                    std::to_string(sel.d));
+      }
+    }
+  }
 
   s.slos.resize(s.workflows.size());
   if (auto slos = optional_child(top, "slo")) {
@@ -1177,12 +1329,18 @@ std::string apply_override(YAML::Node& root, const std::string& text)
 const char* to_string(FailureCause cause)
 {
   switch (cause) {
-    case FailureCause::ERROR: return "error";
-    case FailureCause::TIMEOUT: return "timeout";
-    case FailureCause::REJECTED: return "rejected";
-    case FailureCause::RATE_LIMITED: return "rate_limited";
-    case FailureCause::SHED: return "shed";
-    case FailureCause::CIRCUIT_OPEN: return "circuit_open";
+    case FailureCause::ERROR:
+      return "error";
+    case FailureCause::TIMEOUT:
+      return "timeout";
+    case FailureCause::REJECTED:
+      return "rejected";
+    case FailureCause::RATE_LIMITED:
+      return "rate_limited";
+    case FailureCause::SHED:
+      return "shed";
+    case FailureCause::CIRCUIT_OPEN:
+      return "circuit_open";
   }
   return "unknown";
 }

@@ -29,14 +29,14 @@ struct FailureCounts {
 /** What one workflow measured over the measurement window (warm-up excluded). */
 struct WorkflowStats {
   std::string name;
-  uint64_t offered = 0;     // measured requests that arrived
-  uint64_t completed = 0;   // ... that succeeded
-  FailureCounts failed;     // ... that failed, by the cause of the mandatory step that failed
-  uint64_t good = 0;        // ... that succeeded within the SLO latency (all successes without an SLO)
-  uint64_t calls = 0;       // calls sent for measured requests: first tries, retries, hedges, fallbacks
-  uint64_t retries = 0;     // ... of which retries
-  uint64_t hedges = 0;      // ... of which hedged extra copies
-  uint64_t fallbacks = 0;   // ... of which calls to a step's fallback service
+  uint64_t offered = 0;          // measured requests that arrived
+  uint64_t completed = 0;        // ... that succeeded
+  FailureCounts failed;          // ... that failed, by the cause of the mandatory step that failed
+  uint64_t good = 0;             // ... that succeeded within the SLO latency (all successes without an SLO)
+  uint64_t calls = 0;            // calls sent for measured requests: first tries, retries, hedges, fallbacks
+  uint64_t retries = 0;          // ... of which retries
+  uint64_t hedges = 0;           // ... of which hedged extra copies
+  uint64_t fallbacks = 0;        // ... of which calls to a step's fallback service
   double wasted_service_s = 0.0; // service time spent on calls nobody waited for any more
   sim::Histogram latency_s;      // arrival to completion of successful requests
   double cost_usd = 0.0;         // every call of measured requests that a service served
@@ -53,11 +53,13 @@ struct ServiceStats {
   uint64_t offered = 0;   // calls sent to the service
   uint64_t completed = 0; // answered successfully while the orchestrator still waited
   FailureCounts failed;
-  uint64_t canceled = 0;  // abandoned because the step or request no longer needed them
-  uint64_t served = 0;    // calls whose service finished (answered, errored or abandoned)
-  uint64_t retries = 0;   // offered calls that were retries
-  uint64_t hedges = 0;    // offered calls that were hedged extra copies
+  uint64_t canceled = 0;         // abandoned because the step or request no longer needed them
+  uint64_t served = 0;           // calls whose service finished (answered, errored or abandoned)
+  uint64_t retries = 0;          // offered calls that were retries
+  uint64_t hedges = 0;           // offered calls that were hedged extra copies
   double wasted_service_s = 0.0; // service time of served calls nobody waited for any more
+  uint64_t breaker_opens = 0;    // times the service's circuit breaker opened
+  uint64_t ejections = 0;        // instance ejections by outlier detection
   sim::Histogram latency_s;      // issue to answer of completed calls (queueing + service)
   double cost_usd = 0.0;
   sim::TimeAverage busy_slots; // all calls, over the window

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <map>
 
-
 namespace orchsim::orchestrator {
 
 namespace {
@@ -20,15 +19,6 @@ sim::Engine::Options engine_options(const models::Scenario& s, const Simulation:
   return e;
 }
 
-coordination::Backoff::Options backoff_options(const models::RetrySpec& r)
-{
-  coordination::Backoff::Options o;
-  o.initial_backoff_s = r.initial_backoff_s;
-  o.max_backoff_s = r.max_backoff_s;
-  o.multiplier = r.backoff_multiplier;
-  return o;
-}
-
 } // namespace
 
 Simulation::Simulation(const models::Scenario& scenario, Options options)
@@ -36,15 +26,27 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     , options_(options)
     , engine_(engine_options(scenario, options))
     , coordination_rng_(scenario.simulation.seed, "orchestrator/coordination")
-    , backoff_(backoff_options(scenario.orchestrator.retry))
+    , backoff_(scenario.orchestrator.retry.backoff)
 {
   const uint64_t seed = scenario.simulation.seed;
   sources_.reserve(scenario.sources.size());
   for (const auto& src : scenario.sources)
     sources_.emplace_back(src, seed);
 
+  const auto& orch = scenario.orchestrator;
+  services_.resize(scenario.services.size());
   for (uint32_t s = 0; s < scenario.services.size(); ++s) {
     const auto& svc = scenario.services[s];
+    ServiceState& state = services_[s];
+    state.first_instance = static_cast<uint32_t>(instances_.size());
+    if (orch.circuit_breaker)
+      state.breaker.emplace(*orch.circuit_breaker);
+    if (svc.rate_limit)
+      state.rate_limit.emplace(*svc.rate_limit);
+    if (orch.concurrency_limit)
+      state.concurrency = capacity::make_concurrency_limit(*orch.concurrency_limit);
+    if (orch.outlier_detection)
+      state.outliers.emplace(svc.instances, *orch.outlier_detection);
     for (uint32_t i = 0; i < svc.instances; ++i)
       instances_.push_back(Instance{s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i)), {}});
     ServiceStats st;
@@ -121,22 +123,10 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
   pool.services = services;
   pool.selector = make_selector(s.orchestrator.selection, std::move(members), sim::Rng(s.simulation.seed, name));
   const auto& retry = s.orchestrator.retry;
-  if (retry.budget) {
-    coordination::RetryBudget::Options o;
-    o.kind = retry.budget->finagle ? coordination::RetryBudget::Kind::FINAGLE : coordination::RetryBudget::Kind::ENVOY;
-    o.budget_percent = retry.budget->percent;
-    o.min_retry_concurrency = retry.budget->min_concurrency;
-    o.percent_can_retry = retry.budget->percent / 100.0;
-    o.min_retries_per_s = retry.budget->min_per_s;
-    o.ttl_s = retry.budget->ttl_s;
-    pool.budget.emplace(o);
-  }
-  if (retry.throttle_max_tokens) {
-    coordination::RetryThrottle::Options o;
-    o.max_tokens = *retry.throttle_max_tokens;
-    o.token_ratio = retry.throttle_token_ratio;
-    pool.throttle.emplace(o);
-  }
+  if (retry.budget)
+    pool.budget.emplace(*retry.budget);
+  if (retry.throttle)
+    pool.throttle.emplace(*retry.throttle);
   if (s.orchestrator.hedge.max_extra > 0 && s.orchestrator.hedge.percentile) {
     coordination::QuantileTracker::Options o;
     o.min_samples = s.orchestrator.hedge.min_samples;
@@ -172,6 +162,9 @@ RunStats Simulation::run()
   }
   if (sim.duration_s)
     engine_.schedule(*sim.duration_s, WINDOW_CLOSE, 0);
+  for (uint32_t s = 0; s < services_.size(); ++s)
+    if (services_[s].outliers)
+      engine_.schedule(services_[s].outliers->get_next_tick_s(), OUTLIER_TICK, s);
 
   stats_.end_s = engine_.run(*this);
   if (!window_closed_)
@@ -213,6 +206,12 @@ void Simulation::on_event(const sim::Event& event)
     case DEADLINE:
       if (requests_[event.id].gen == event.gen)
         on_deadline(event.id);
+      break;
+    case BREAKER_CHECK:
+      on_breaker_check(event.id);
+      break;
+    case OUTLIER_TICK:
+      on_outlier_tick(event.id);
       break;
     case WINDOW_OPEN:
       open_window();

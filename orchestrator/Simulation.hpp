@@ -10,8 +10,12 @@
 #include "models/Scenario.hpp"
 #include "models/WorkloadSource.hpp"
 #include "orchestrator/RunStats.hpp"
+#include "orchestrator/capacity/ConcurrencyLimit.hpp"
 #include "orchestrator/coordination/Backoff.hpp"
+#include "orchestrator/coordination/CircuitBreaker.hpp"
+#include "orchestrator/coordination/OutlierDetector.hpp"
 #include "orchestrator/coordination/QuantileTracker.hpp"
+#include "orchestrator/coordination/RateLimiter.hpp"
 #include "orchestrator/coordination/RetryBudget.hpp"
 #include "orchestrator/coordination/RetryThrottle.hpp"
 #include "orchestrator/selection/Selector.hpp"
@@ -54,7 +58,18 @@ public:
 
 private:
   static constexpr uint32_t NIL = UINT32_MAX;
-  enum EventKind : uint32_t { ARRIVAL, CALL_DONE, CALL_TIMEOUT, RETRY, HEDGE, DEADLINE, WINDOW_OPEN, WINDOW_CLOSE };
+  enum EventKind : uint32_t {
+    ARRIVAL,
+    CALL_DONE,
+    CALL_TIMEOUT,
+    RETRY,
+    HEDGE,
+    DEADLINE,
+    BREAKER_CHECK, // a service's breaker has been open for its open duration: let probes through
+    OUTLIER_TICK,  // a service's outlier detection interval: return ejected instances whose time is up
+    WINDOW_OPEN,
+    WINDOW_CLOSE
+  };
   enum class StepStatus : uint8_t { WAITING, RUNNING, DONE };
   enum class CallStatus : uint8_t { QUEUED, IN_SERVICE, CANCELED };
   enum class CallKind : uint8_t { FIRST, RETRY, HEDGE, FALLBACK };
@@ -63,11 +78,11 @@ private:
   struct StepState {
     uint32_t waiting = 0; // dependencies not yet done
     StepStatus status = StepStatus::WAITING;
-    uint32_t live = 0;      // calls the orchestrator still waits for
-    uint32_t head = NIL;    // first of them, linked through Call::next
-    uint32_t tries = 0;     // tries started: the first and its retries
-    uint32_t hedges = 0;    // extra copies sent
-    uint32_t timer_gen = 0; // bumped when a try ends: stale retry and hedge timers are ignored
+    uint32_t live = 0;          // calls the orchestrator still waits for
+    uint32_t head = NIL;        // first of them, linked through Call::next
+    uint32_t tries = 0;         // tries started: the first and its retries
+    uint32_t hedges = 0;        // extra copies sent
+    uint32_t timer_gen = 0;     // bumped when a try ends: stale retry and hedge timers are ignored
     double try_started_s = 0.0; // issue time of the current try's first call (hedges are measured from it)
     bool on_fallback = false;
     Cause last_failure = Cause::ERROR;
@@ -111,6 +126,17 @@ private:
     std::deque<uint32_t> queue;
     sim::Rng rng;
     std::vector<uint32_t> pools; // pools this instance belongs to
+    bool ejected = false;        // by outlier detection
+  };
+  /** The orchestrator's per-service policies and what they need to know. */
+  struct ServiceState {
+    uint32_t first_instance = 0;
+    uint32_t in_flight = 0;    // calls the orchestrator waits for (the concurrency limit's measure)
+    bool breaker_open = false; // instances withdrawn from selection until BREAKER_CHECK
+    std::optional<coordination::CircuitBreaker> breaker;
+    std::optional<coordination::RateLimiter> rate_limit;
+    std::unique_ptr<capacity::ConcurrencyLimit> concurrency;
+    std::optional<coordination::OutlierDetector> outliers;
   };
   /** The candidates of one or more steps (same set of services): its selector and retry state. */
   struct CandidatePool {
@@ -159,6 +185,14 @@ private:
   void notify_issue(uint32_t instance, double now_s);
   void notify_answer(uint32_t instance, double now_s, double latency_s, bool success);
   void notify_abandon(uint32_t instance, double now_s);
+  /** Client-side admission (concurrency limit, breaker) and the provider's rate limit, in that order:
+   *  the cause of a refusal, or nothing when the call may go. */
+  std::optional<Cause> admit(uint32_t service, const models::CallTokens& tokens, double now_s);
+  /** Feeds a call's outcome to the service's breaker, outlier detection and concurrency limit. */
+  void record_outcome(const Call& call, std::optional<Cause> failure, double now_s);
+  void update_availability(uint32_t instance);
+  void on_breaker_check(uint32_t service);
+  void on_outlier_tick(uint32_t service);
   void set_busy(uint32_t service, int delta);
   void set_queued(uint32_t service, int delta);
   void free_call(uint32_t call);
@@ -170,6 +204,7 @@ private:
   std::vector<CandidatePool> pools_;
   std::vector<std::vector<StepPlan>> plans_; // [workflow][step]
   std::vector<Instance> instances_;
+  std::vector<ServiceState> services_;
   std::vector<uint32_t> busy_, queued_; // per service
   sim::Pool<Request> requests_;
   sim::Pool<Call> calls_;

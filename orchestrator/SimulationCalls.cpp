@@ -38,6 +38,18 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   }
   Instance& inst = instances_[instance];
   const auto& svc = scenario_.services[inst.service];
+  auto& ss = stats_.services[inst.service];
+  if (auto refused = admit(inst.service, st.tokens, now)) {
+    if (req.measured) {
+      ++ss.offered;
+      ++ss.failed[*refused];
+    }
+    if (kind == CallKind::RETRY && pool.budget)
+      pool.budget->on_retry_end(); // granted, never started
+    if (kind != CallKind::HEDGE)
+      call_failed(request, step, *refused);
+    return;
+  }
 
   const uint32_t c = calls_.acquire();
   Call& call = calls_[c];
@@ -61,10 +73,10 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   st.head = c;
   ++st.live;
   ++pool.active;
+  ++services_[inst.service].in_flight;
   if (pool.budget && kind == CallKind::FIRST)
     pool.budget->on_request(now);
   notify_issue(instance, now);
-  auto& ss = stats_.services[inst.service];
   if (call.measured) {
     ++ss.offered;
     ss.retries += kind == CallKind::RETRY;
@@ -77,6 +89,7 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     // Refused at once (HTTP 503). Reported as abandoned, not as a 0 s answer: a fast refusal must not
     // look like a fast instance to latency-learning strategies (peak_ewma, capability_score).
     notify_abandon(instance, now);
+    record_outcome(call, Cause::REJECTED, now);
     call_ended(call);
     unlink(c);
     if (call.measured)
@@ -160,6 +173,7 @@ void Simulation::on_call_done(uint32_t c)
   const double latency = now - call.issued_s;
   const bool success = !call.error;
   notify_answer(instance, now, latency, success);
+  record_outcome(call, success ? std::nullopt : std::optional<Cause>(Cause::ERROR), now);
   call_ended(call);
   CandidatePool& pool = pools_[call.pool];
   if (pool.throttle) {
@@ -205,6 +219,7 @@ void Simulation::on_call_timeout(uint32_t c)
     ++stats_.services[call.service].failed[Cause::TIMEOUT];
   const uint32_t request = call.request;
   const uint32_t step = call.step;
+  record_outcome(call, Cause::TIMEOUT, engine_.now_s());
   abandon(c, false);
   unlink(c);
   call_failed(request, step, Cause::TIMEOUT);
@@ -334,6 +349,7 @@ void Simulation::call_ended(const Call& call)
 {
   CandidatePool& pool = pools_[call.pool];
   --pool.active;
+  --services_[call.service].in_flight;
   if (pool.budget && call.kind == CallKind::RETRY)
     pool.budget->on_retry_end();
 }
@@ -357,6 +373,83 @@ void Simulation::free_call(uint32_t c)
 {
   ++calls_[c].gen; // stale timeouts for this slot are now ignored
   calls_.release(c);
+}
+
+// ---- per-service policies: admission, breakers, outlier detection -------------------------------
+
+std::optional<models::FailureCause> Simulation::admit(uint32_t service, const models::CallTokens& tokens, double now_s)
+{
+  ServiceState& state = services_[service];
+  if (state.concurrency && state.in_flight >= state.concurrency->get_limit())
+    return Cause::SHED;
+  if (state.breaker && !state.breaker->allow(now_s))
+    return Cause::CIRCUIT_OPEN;
+  if (state.rate_limit && !state.rate_limit->try_acquire(now_s, tokens.input + tokens.output)) {
+    if (state.breaker)
+      state.breaker->on_failure(now_s); // the breaker let the call through; the provider refused it
+    return Cause::RATE_LIMITED;
+  }
+  return std::nullopt;
+}
+
+void Simulation::record_outcome(const Call& call, std::optional<Cause> failure, double now_s)
+{
+  ServiceState& state = services_[call.service];
+  if (state.concurrency && failure != Cause::ERROR) // Netflix: errors are ignored, drops lower the limit
+    state.concurrency->on_sample(now_s, now_s - call.issued_s, state.in_flight, failure.has_value());
+  if (state.breaker) {
+    if (failure)
+      state.breaker->on_failure(now_s);
+    else
+      state.breaker->on_success(now_s);
+    if (!state.breaker_open && state.breaker->get_state(now_s) == coordination::CircuitBreaker::State::OPEN) {
+      state.breaker_open = true; // withdrawn from selection, so capability steps go elsewhere
+      if (window_open_ && !window_closed_)
+        ++stats_.services[call.service].breaker_opens;
+      const auto& svc = scenario_.services[call.service];
+      for (uint32_t i = 0; i < svc.instances; ++i)
+        update_availability(state.first_instance + i);
+      // Resilience4j half-opens strictly after the open duration.
+      const double reopen = now_s + state.breaker->get_options().open_duration_s;
+      engine_.schedule(std::nextafter(reopen, models::INF), BREAKER_CHECK, call.service);
+    }
+  }
+  if (state.outliers && failure != Cause::REJECTED &&
+      state.outliers->on_result(call.instance - state.first_instance, failure.has_value(), now_s)) {
+    instances_[call.instance].ejected = true;
+    if (window_open_ && !window_closed_)
+      ++stats_.services[call.service].ejections;
+    update_availability(call.instance);
+  }
+}
+
+void Simulation::update_availability(uint32_t instance)
+{
+  const Instance& inst = instances_[instance];
+  const bool available = !inst.ejected && !services_[inst.service].breaker_open;
+  for (uint32_t p : inst.pools)
+    pools_[p].selector->set_available(instance, available);
+}
+
+void Simulation::on_breaker_check(uint32_t service)
+{
+  ServiceState& state = services_[service];
+  state.breaker_open = false; // the breaker itself admits the half-open probes from now on
+  const auto& svc = scenario_.services[service];
+  for (uint32_t i = 0; i < svc.instances; ++i)
+    update_availability(state.first_instance + i);
+}
+
+void Simulation::on_outlier_tick(uint32_t service)
+{
+  ServiceState& state = services_[service];
+  const double now = engine_.now_s();
+  for (uint32_t host : state.outliers->tick(now)) {
+    instances_[state.first_instance + host].ejected = false;
+    update_availability(state.first_instance + host);
+  }
+  if (!arrivals_stopped_ || active_requests_ > 0)
+    engine_.schedule(state.outliers->get_next_tick_s(), OUTLIER_TICK, service);
 }
 
 // ---- bookkeeping --------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ json latency_json(const LatencySummary& l)
 
 json failures_json(const Failures& f)
 {
-  return {{"error", f.error},           {"timeout", f.timeout}, {"rejected", f.rejected},
-          {"rate_limited", f.rate_limited}, {"shed", f.shed},       {"circuit_open", f.circuit_open}};
+  return {{"error", f.error},       {"timeout", f.timeout},
+          {"rejected", f.rejected}, {"rate_limited", f.rate_limited},
+          {"shed", f.shed},         {"circuit_open", f.circuit_open}};
 }
 
 json workflow_json(const WorkflowMetrics& w)
@@ -65,6 +66,8 @@ json service_json(const ServiceMetrics& s)
           {"retries", s.retries},
           {"hedges", s.hedges},
           {"wasted_service_s", s.wasted_service_s},
+          {"breaker_opens", s.breaker_opens},
+          {"ejections", s.ejections},
           {"throughput_per_s", s.throughput_per_s},
           {"utilization", s.utilization},
           {"mean_queue_length", s.mean_queue_length},

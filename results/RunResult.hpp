@@ -43,10 +43,10 @@ struct WorkflowMetrics {
   double throughput_per_s = 0; // completed / window
   double goodput_per_s = 0;    // completed within the SLO latency / window
   LatencySummary latency_s;
-  double mean_in_flight = 0; // time-average of requests in the system
+  double mean_in_flight = 0;                                  // time-average of requests in the system
   uint64_t calls = 0, retries = 0, hedges = 0, fallbacks = 0; // calls sent for measured requests
-  double calls_per_request = 0; // calls / offered: the load amplification of coordination
-  double wasted_service_s = 0;  // service time of calls nobody waited for any more
+  double calls_per_request = 0;                               // calls / offered: the load amplification of coordination
+  double wasted_service_s = 0;                                // service time of calls nobody waited for any more
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
   std::optional<double> mean_quality; // mean over successes of the answering services' quality
@@ -56,6 +56,7 @@ struct WorkflowMetrics {
 struct ServiceMetrics {
   uint32_t slots = 0;
   uint64_t offered = 0, completed = 0, canceled = 0, served = 0, retries = 0, hedges = 0;
+  uint64_t breaker_opens = 0, ejections = 0;
   double wasted_service_s = 0;
   Failures failures;
   double throughput_per_s = 0;

@@ -25,22 +25,6 @@ AimdLimit::AimdLimit(Options options) : options_(options), limit_(options.initia
   require(error == nullptr, error);
 }
 
-const char* AimdLimit::check_options(const Options& options)
-{
-  if (options.min_limit < 1)
-    return "min_limit must be at least 1";
-  if (options.max_limit < options.min_limit)
-    return "max_limit must not be below min_limit";
-  // The source only logs a warning for an initial limit above the maximum, and clamps at the first sample.
-  if (options.initial_limit < options.min_limit || options.initial_limit > options.max_limit)
-    return "initial_limit must lie in [min_limit, max_limit]";
-  if (!(options.backoff_ratio >= 0.5 && options.backoff_ratio < 1.0))
-    return "backoff_ratio must lie in [0.5, 1) (AIMDLimit.Builder)";
-  if (!(options.timeout_s > 0.0))
-    return "timeout_s must be positive";
-  return nullptr;
-}
-
 void AimdLimit::on_sample(double /*now_s*/, double rtt_s, uint32_t inflight, bool dropped)
 {
   uint64_t next = limit_;

@@ -2,19 +2,13 @@
 #pragma once
 #include <cstdint>
 
+#include "models/Policies.hpp"
 #include "orchestrator/capacity/ConcurrencyLimit.hpp"
 
 namespace orchsim::orchestrator::capacity {
 
-/** Defaults are those of Netflix concurrency-limits' AIMDLimit.Builder
- *  (concurrency-limits-core/src/main/java/com/netflix/concurrency/limits/limit/AIMDLimit.java). */
-struct AimdLimitOptions {
-  uint32_t initial_limit = 20; // AIMDLimit.Builder initialLimit = 20
-  uint32_t min_limit = 20;     // AIMDLimit.Builder minLimit = 20
-  uint32_t max_limit = 200;    // AIMDLimit.Builder maxLimit = 200
-  double backoff_ratio = 0.9;  // AIMDLimit.Builder backoffRatio = 0.9; the builder demands [0.5, 1)
-  double timeout_s = 5.0;      // AIMDLimit DEFAULT_TIMEOUT = 5 s: a longer rtt counts as a drop
-};
+/** Defaults (Netflix concurrency-limits' AIMDLimit.Builder) are in models/Policies.hpp. */
+using AimdLimitOptions = models::AimdLimitOptions;
 
 /** Loss-based limit, as Netflix's AIMDLimit._update: on a drop (or rtt > timeout_s) the limit becomes
  *  floor(limit * backoff_ratio); on a success sent while inflight * 2 >= limit it grows by one; otherwise
@@ -27,7 +21,7 @@ public:
   /** REQUIRES: check_options(options) == nullptr. */
   explicit AimdLimit(Options options = {});
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   uint32_t get_limit() const override { return limit_; }
   void on_sample(double now_s, double rtt_s, uint32_t inflight, bool dropped) override;

@@ -2,7 +2,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <variant>
+
+#include "models/Policies.hpp"
 
 namespace orchsim::orchestrator::capacity {
 
@@ -25,12 +26,9 @@ public:
   virtual void on_sample(double now_s, double rtt_s, uint32_t inflight, bool dropped) = 0;
 };
 
-struct AimdLimitOptions;     // orchestrator/capacity/AimdLimit.hpp
-struct GradientLimitOptions; // orchestrator/capacity/GradientLimit.hpp
-
-/** Which algorithm, with its options: a value a scenario can hold. Include the algorithm's header to build
- *  one. */
-using ConcurrencyLimitOptions = std::variant<AimdLimitOptions, GradientLimitOptions>;
+/** Which algorithm, with its options: a value a scenario can hold (std::variant<AimdLimitOptions,
+ *  GradientLimitOptions>, declared with their defaults in models/Policies.hpp). */
+using ConcurrencyLimitOptions = models::ConcurrencyLimitOptions;
 
 /** A limit of the algorithm `options` holds. REQUIRES: the algorithm's check_options(options) == nullptr.
  *  Defined in AimdLimit.cpp, so that this interface needs no source file of its own. */

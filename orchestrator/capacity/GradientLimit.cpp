@@ -22,24 +22,6 @@ GradientLimit::GradientLimit(Options options) : options_(options), estimated_lim
   require(error == nullptr, error);
 }
 
-const char* GradientLimit::check_options(const Options& options)
-{
-  if (options.min_limit < 1)
-    return "min_limit must be at least 1";
-  if (options.max_concurrency < options.min_limit)
-    return "max_concurrency must not be below min_limit";
-  // The source only logs a warning for an initial limit outside [min, max].
-  if (options.initial_limit < options.min_limit || options.initial_limit > options.max_concurrency)
-    return "initial_limit must lie in [min_limit, max_concurrency]";
-  if (!(options.smoothing > 0.0 && options.smoothing <= 1.0))
-    return "smoothing must lie in (0, 1]";
-  if (!(options.rtt_tolerance >= 1.0))
-    return "rtt_tolerance must be at least 1 (Gradient2Limit.Builder)";
-  if (options.long_window < 1)
-    return "long_window must be at least 1 sample";
-  return nullptr;
-}
-
 // ExpAvgMeasurement.add: a plain mean while warming up, then an exponential average.
 double GradientLimit::add_long_rtt_sample(double rtt_s)
 {

@@ -2,23 +2,13 @@
 #pragma once
 #include <cstdint>
 
+#include "models/Policies.hpp"
 #include "orchestrator/capacity/ConcurrencyLimit.hpp"
 
 namespace orchsim::orchestrator::capacity {
 
-/** Defaults are those of Netflix concurrency-limits' Gradient2Limit.Builder
- *  (concurrency-limits-core/src/main/java/com/netflix/concurrency/limits/limit/Gradient2Limit.java). */
-struct GradientLimitOptions {
-  uint32_t initial_limit = 20;    // Gradient2Limit.Builder initialLimit = 20
-  uint32_t min_limit = 20;        // Gradient2Limit.Builder minLimit = 20
-  uint32_t max_concurrency = 200; // Gradient2Limit.Builder maxConcurrency = 200
-  double smoothing = 0.2;         // Gradient2Limit.Builder smoothing = 0.2; (0, 1]
-  double rtt_tolerance = 1.5;     // Gradient2Limit.Builder rttTolerance = 1.5; the builder demands >= 1
-  uint32_t long_window = 600;     // Gradient2Limit.Builder longWindow = 600 samples
-  /** Growth allowance per update. Gradient2's default is the constant function `concurrency -> 4`; the older
-   *  GradientLimit (v1) used a square root of the limit instead. A constant is all this option offers. */
-  uint32_t queue_size = 4;
-};
+/** Defaults (Netflix concurrency-limits' Gradient2Limit.Builder) are in models/Policies.hpp. */
+using GradientLimitOptions = models::GradientLimitOptions;
 
 /** Delay-based limit, as Netflix's Gradient2Limit._update, on every sample:
  *    short_rtt = the sample's rtt; long_rtt = exponential average of rtts (factor 2 / (long_window + 1),
@@ -39,7 +29,7 @@ public:
   /** REQUIRES: check_options(options) == nullptr. */
   explicit GradientLimit(Options options = {});
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   uint32_t get_limit() const override { return static_cast<uint32_t>(estimated_limit_); }
   void on_sample(double now_s, double rtt_s, uint32_t inflight, bool dropped) override;

@@ -23,23 +23,6 @@ void require(bool ok, const char* message)
   }
 }
 
-const char* check_rules(const Hpa::ScalingRules& rules)
-{
-  // API validation: stabilizationWindowSeconds in [0, 3600], at least one policy, value > 0,
-  // periodSeconds in (0, 1800].
-  if (!(rules.stabilization_window_s >= 0.0 && rules.stabilization_window_s <= 3600.0))
-    return "stabilization_window_s must lie in [0, 3600]";
-  if (rules.policies.empty())
-    return "scaling rules need at least one policy";
-  for (const auto& policy : rules.policies) {
-    if (policy.value == 0)
-      return "a scaling policy's value must be positive";
-    if (!(policy.period_s > 0.0 && policy.period_s <= 1800.0))
-      return "a scaling policy's period_s must lie in (0, 1800]";
-  }
-  return nullptr;
-}
-
 int64_t ceil_div(int64_t numerator, int64_t denominator)
 {
   const int64_t quotient = numerator / denominator; // truncated toward zero
@@ -59,23 +42,6 @@ Hpa::Hpa(Options options) : options_(std::move(options))
 {
   const char* error = check_options(options_);
   require(error == nullptr, error);
-}
-
-const char* Hpa::check_options(const Options& options)
-{
-  if (options.min_replicas < 1)
-    return "min_replicas must be at least 1";
-  if (options.max_replicas < options.min_replicas)
-    return "max_replicas must not be below min_replicas";
-  if (!(options.target_value > 0.0 && std::isfinite(options.target_value)))
-    return "target_value must be positive";
-  if (!(options.tolerance >= 0.0))
-    return "tolerance must not be negative";
-  if (!(options.sync_period_s > 0.0))
-    return "sync_period_s must be positive";
-  if (const char* error = check_rules(options.scale_up))
-    return error;
-  return check_rules(options.scale_down);
 }
 
 uint32_t Hpa::evaluate(double now_s, uint32_t current, double metric_value)

@@ -2,7 +2,8 @@
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <vector>
+
+#include "models/Policies.hpp"
 
 namespace orchsim::orchestrator::capacity {
 
@@ -29,44 +30,18 @@ namespace orchsim::orchestrator::capacity {
  *  Pure: time is the caller's simulated `now_s`; not thread-safe. */
 class Hpa {
 public:
-  enum class PolicyType : uint8_t { PODS, PERCENT };
-  /** One HPAScalingPolicy: within any `period_s`, change by at most `value` pods or `value` percent of the
-   *  replicas at the period's start. */
-  struct ScalingPolicy {
-    PolicyType type;
-    uint32_t value;
-    double period_s;
-  };
-  /** HPAScalingRules.selectPolicy: MAX the policy allowing the largest change, MIN the smallest, DISABLED no
-   *  change in that direction. */
-  enum class SelectPolicy : uint8_t { MAX, MIN, DISABLED };
-  struct ScalingRules {
-    double stabilization_window_s;
-    std::vector<ScalingPolicy> policies; // at least one
-    SelectPolicy select = SelectPolicy::MAX;
-  };
-
-  struct Options {
-    uint32_t min_replicas = 1;  // HorizontalPodAutoscalerSpec.minReplicas defaults to 1
-    uint32_t max_replicas = 10; // required in the spec (no Kubernetes default); 10 is ours
-    /** Per-instance target in the metric's unit. 0.8: the autoscaling/v1 default CPU utilization target
-     *  (targetCPUUtilizationPercentage, 80 %) when none is given. */
-    double target_value = 0.8;
-    double tolerance = 0.1;      // kube-controller-manager --horizontal-pod-autoscaler-tolerance = 0.1
-    double sync_period_s = 15.0; // kube-controller-manager --horizontal-pod-autoscaler-sync-period = 15 s
-    /** HPA docs "Default Behavior": scale up with no stabilization, by the larger of +100 % and +4 pods per
-     *  15 s (selectPolicy Max). */
-    ScalingRules scale_up = {0.0, {{PolicyType::PERCENT, 100, 15.0}, {PolicyType::PODS, 4, 15.0}}, SelectPolicy::MAX};
-    /** HPA docs "Default Behavior": scale down after a 300 s stabilization window (also
-     *  --horizontal-pod-autoscaler-downscale-stabilization = 5 min), by up to 100 % per 15 s. */
-    ScalingRules scale_down = {300.0, {{PolicyType::PERCENT, 100, 15.0}}, SelectPolicy::MAX};
-  };
+  // The options and their defaults (Kubernetes' HPA defaults) are in models/Policies.hpp.
+  using PolicyType = models::HpaPolicyType;
+  using ScalingPolicy = models::HpaScalingPolicy;
+  using SelectPolicy = models::HpaSelectPolicy;
+  using ScalingRules = models::HpaScalingRules;
+  using Options = models::HpaOptions;
 
   /** REQUIRES: check_options(options) == nullptr. */
   explicit Hpa(Options options);
   Hpa() : Hpa(Options{}) {}
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** The desired replica count at a sync tick. Calls less than sync_period_s after the last evaluation
    *  return that evaluation's result and record nothing. REQUIRES: metric_value finite and >= 0; now_s

@@ -103,31 +103,6 @@ KnativeAutoscaler::KnativeAutoscaler(Options options)
   require(error == nullptr, error);
 }
 
-const char* KnativeAutoscaler::check_options(const Options& options)
-{
-  if (!(options.container_concurrency_target > 0.0 && std::isfinite(options.container_concurrency_target)))
-    return "container_concurrency_target must be positive";
-  if (!(options.target_utilization > 0.0 && options.target_utilization <= 1.0))
-    return "target_utilization must lie in (0, 1]";
-  // Knative's config validation: stable-window in [6s, 1h], panic-window-percentage in [1, 100],
-  // panic-threshold-percentage in [110, 1000], scale rates above 1.
-  if (!(options.stable_window_s >= 6.0 && options.stable_window_s <= 3600.0))
-    return "stable_window_s must lie in [6, 3600]";
-  if (!(options.panic_window_percentage >= 1.0 && options.panic_window_percentage <= 100.0))
-    return "panic_window_percentage must lie in [1, 100]";
-  if (!(options.panic_threshold_percentage >= 110.0 && options.panic_threshold_percentage <= 1000.0))
-    return "panic_threshold_percentage must lie in [110, 1000]";
-  if (!(options.max_scale_up_rate > 1.0))
-    return "max_scale_up_rate must be greater than 1";
-  if (!(options.max_scale_down_rate > 1.0))
-    return "max_scale_down_rate must be greater than 1";
-  if (!(options.tick_interval_s > 0.0))
-    return "tick_interval_s must be positive";
-  if (options.max_scale != 0 && options.max_scale < options.min_scale)
-    return "max_scale must be 0 (no bound) or at least min_scale";
-  return nullptr;
-}
-
 void KnativeAutoscaler::observe(double now_s, double concurrency)
 {
   require(std::isfinite(concurrency) && concurrency >= 0.0, "concurrency must be finite and >= 0");

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <deque>
 
+#include "models/Policies.hpp"
+
 namespace orchsim::orchestrator::capacity {
 
 /** The Knative Pod Autoscaler's (KPA) decision for one service on concurrency, as documented in
@@ -26,26 +28,14 @@ namespace orchsim::orchestrator::capacity {
  *  Pure: time is the caller's simulated `now_s`; not thread-safe. */
 class KnativeAutoscaler {
 public:
-  struct Options {
-    double container_concurrency_target = 100.0; // config-autoscaler container-concurrency-target-default "100"
-    double target_utilization = 0.7;             // config-autoscaler container-concurrency-target-percentage "70"
-    double stable_window_s = 60.0;               // config-autoscaler stable-window "60s"
-    double panic_window_percentage = 10.0;       // config-autoscaler panic-window-percentage "10.0": 6 s
-    double panic_threshold_percentage = 200.0;   // config-autoscaler panic-threshold-percentage "200.0"
-    double max_scale_up_rate = 1000.0;           // config-autoscaler max-scale-up-rate "1000.0"
-    double max_scale_down_rate = 2.0;            // config-autoscaler max-scale-down-rate "2.0"
-    double tick_interval_s = 2.0;                // scaling/multiscaler.go tickInterval = 2 s
-    /** Knative's default min-scale is 0 (scale to zero, after a grace period this class does not model);
-     *  1 here. 0 is allowed and then means an immediate drop to 0 on no load. */
-    uint32_t min_scale = 1;
-    uint32_t max_scale = 0; // config-autoscaler max-scale "0": no upper bound
-  };
+  // The options and their defaults (Knative's config-autoscaler defaults) are in models/Policies.hpp.
+  using Options = models::KnativeOptions;
 
   /** REQUIRES: check_options(options) == nullptr. */
   explicit KnativeAutoscaler(Options options);
   KnativeAutoscaler() : KnativeAutoscaler(Options{}) {}
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** One reading of the service's total concurrency (in-flight calls summed over its instances), e.g. once
    *  per simulated second, as Knative scrapes once per second. Readings in the same 1 s bucket are averaged.

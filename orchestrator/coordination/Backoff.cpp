@@ -15,28 +15,12 @@ void require(bool ok, const char* message)
     std::abort();
   }
 }
-
-bool is_positive(double x)
-{
-  return std::isfinite(x) && x > 0.0;
-}
 } // namespace
 
 Backoff::Backoff(Options options) : options_(options)
 {
   const char* error = check_options(options_);
   require(error == nullptr, error);
-}
-
-const char* Backoff::check_options(const Options& options)
-{
-  if (!is_positive(options.initial_backoff_s))
-    return "initial_backoff_s must be finite and > 0";
-  if (!is_positive(options.max_backoff_s))
-    return "max_backoff_s must be finite and > 0";
-  if (!is_positive(options.multiplier))
-    return "multiplier must be finite and > 0";
-  return nullptr;
 }
 
 double Backoff::cap_s(uint32_t retry) const

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 
+#include "models/Policies.hpp"
 #include "sim/Rng.hpp"
 
 namespace orchsim::orchestrator::coordination {
@@ -13,17 +14,13 @@ namespace orchsim::orchestrator::coordination {
  *  own random stream. Envoy's router uses the same defaults but a different cap, (2^n - 1) * base. */
 class Backoff {
 public:
-  struct Options {
-    double initial_backoff_s = 0.025; // Envoy router: default base retry interval 25 ms
-    double max_backoff_s = 0.25;      // Envoy router: max interval defaults to 10 x the base interval
-    double multiplier = 2.0;          // doubling, as in the AWS blog and Envoy
-  };
+  using Options = models::BackoffOptions;
 
   /** REQUIRES: check_options(options) == nullptr. */
   explicit Backoff(Options options);
   /** The first rule `options` break, or nullptr: every field finite and > 0 (gRPC A6 requires all three
    *  positive). */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** Upper end of the jitter range before retry `retry`. REQUIRES: retry >= 1. */
   double cap_s(uint32_t retry) const;

@@ -24,24 +24,6 @@ CircuitBreaker::CircuitBreaker(Options options) : options_(options)
   buckets_.resize(options_.window_s);
 }
 
-const char* CircuitBreaker::check_options(const Options& options)
-{
-  if (options.consecutive_failures && *options.consecutive_failures == 0)
-    return "consecutive_failures must be >= 1 when set";
-  if (options.failure_rate_threshold_percent &&
-      !(*options.failure_rate_threshold_percent > 0.0 && *options.failure_rate_threshold_percent <= 100.0))
-    return "failure_rate_threshold_percent must lie in (0, 100] (Resilience4j)";
-  if (options.window_s == 0)
-    return "window_s must be >= 1";
-  if (options.minimum_calls == 0)
-    return "minimum_calls must be >= 1";
-  if (!(std::isfinite(options.open_duration_s) && options.open_duration_s >= 0.0))
-    return "open_duration_s must be finite and >= 0";
-  if (options.permitted_calls_in_half_open == 0)
-    return "permitted_calls_in_half_open must be >= 1";
-  return nullptr;
-}
-
 bool CircuitBreaker::allow(double now_s)
 {
   maybe_half_open(now_s);

@@ -1,8 +1,9 @@
 // orchestrator/coordination/CircuitBreaker.hpp
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <vector>
+
+#include "models/Policies.hpp"
 
 namespace orchsim::orchestrator::coordination {
 
@@ -32,14 +33,7 @@ namespace orchsim::orchestrator::coordination {
 class CircuitBreaker {
 public:
   enum class State : uint8_t { CLOSED, OPEN, HALF_OPEN };
-  struct Options {
-    std::optional<uint32_t> consecutive_failures;                // unset: no consecutive trigger (no source default)
-    std::optional<double> failure_rate_threshold_percent = 50.0; // Resilience4j failureRateThreshold 50; unset: off
-    uint32_t window_s = 100;       // Resilience4j slidingWindowSize 100, read in seconds as for a TIME_BASED window
-    uint32_t minimum_calls = 100;  // Resilience4j minimumNumberOfCalls 100
-    double open_duration_s = 60.0; // Resilience4j waitDurationInOpenState 60 s
-    uint32_t permitted_calls_in_half_open = 10; // Resilience4j permittedNumberOfCallsInHalfOpenState 10
-  };
+  using Options = models::CircuitBreakerOptions;
   /** How often each transition happened (for reports). */
   struct Transitions {
     uint64_t closed_to_open = 0;
@@ -51,7 +45,7 @@ public:
   /** REQUIRES: check_options(options) == nullptr. Starts CLOSED. */
   explicit CircuitBreaker(Options options);
   /** The first rule `options` break, or nullptr. Both triggers unset is allowed: the breaker never opens. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** May a call be sent now? Moves OPEN -> HALF_OPEN when the open duration has elapsed and counts the
    *  probes admitted in HALF_OPEN. A refused call is counted in get_rejected_count(). */

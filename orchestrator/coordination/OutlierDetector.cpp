@@ -1,7 +1,6 @@
 #include "orchestrator/coordination/OutlierDetector.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -17,11 +16,6 @@ void require(bool ok, const char* message)
 }
 
 constexpr double DEFAULT_MAX_EJECTION_TIME_S = 300.0; // Envoy DEFAULT_MAX_EJECTION_TIME_MS 300000
-
-bool is_positive(double x)
-{
-  return std::isfinite(x) && x > 0.0;
-}
 } // namespace
 
 OutlierDetector::OutlierDetector(uint32_t host_count, Options options, double start_s)
@@ -36,22 +30,6 @@ OutlierDetector::OutlierDetector(uint32_t host_count, Options options, double st
   require(error == nullptr, error);
   require(host_count >= 1, "an outlier detector needs at least one host");
   returned_.reserve(host_count);
-}
-
-const char* OutlierDetector::check_options(const Options& options)
-{
-  if (options.consecutive_5xx == 0)
-    return "consecutive_5xx must be >= 1";
-  if (!is_positive(options.interval_s))
-    return "interval_s must be finite and > 0";
-  if (!is_positive(options.base_ejection_time_s))
-    return "base_ejection_time_s must be finite and > 0";
-  if (options.max_ejection_time_s &&
-      !(is_positive(*options.max_ejection_time_s) && *options.max_ejection_time_s >= options.base_ejection_time_s))
-    return "max_ejection_time_s must be finite and >= base_ejection_time_s (Envoy)";
-  if (options.max_ejection_percent > 100)
-    return "max_ejection_percent must be <= 100";
-  return nullptr;
 }
 
 bool OutlierDetector::on_result(uint32_t host, bool error, double now_s)

@@ -1,8 +1,9 @@
 // orchestrator/coordination/OutlierDetector.hpp
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <vector>
+
+#include "models/Policies.hpp"
 
 namespace orchsim::orchestrator::coordination {
 
@@ -25,14 +26,7 @@ namespace orchsim::orchestrator::coordination {
  *  REQUIRES: now_s never decreases from call to call. on_result is O(1); a tick is O(hosts). */
 class OutlierDetector {
 public:
-  struct Options {
-    uint32_t consecutive_5xx = 5;              // Envoy: "Defaults to 5"
-    double interval_s = 10.0;                  // Envoy interval: "Defaults to 10000ms or 10s"
-    double base_ejection_time_s = 30.0;        // Envoy base_ejection_time: "Defaults to 30000ms or 30s"
-    std::optional<double> max_ejection_time_s; // Envoy: unset means max(300 s, base_ejection_time_s)
-    uint32_t max_ejection_percent = 10;        // Envoy: "Defaults to 10%"; <= 100
-    bool always_eject_one_host = false;        // Envoy always_eject_one_host: "Defaults to false"
-  };
+  using Options = models::OutlierDetectorOptions;
   struct Counters {
     uint64_t ejections = 0;
     uint64_t unejections = 0;
@@ -42,7 +36,7 @@ public:
   /** REQUIRES: host_count >= 1, check_options(options) == nullptr. Ticks fall at start_s + k * interval_s. */
   OutlierDetector(uint32_t host_count, Options options, double start_s = 0.0);
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** Reports one call's result on `host` (error: a 5xx or what maps to one). True iff this result ejected it.
    *  REQUIRES: host < host count. */

@@ -39,15 +39,6 @@ QuantileTracker::QuantileTracker(Options options) : options_(options)
     top_step_ *= 2;
 }
 
-const char* QuantileTracker::check_options(const Options& options)
-{
-  if (options.window_samples == 0)
-    return "window_samples must be >= 1";
-  if (options.min_samples == 0 || options.min_samples > options.window_samples)
-    return "min_samples must lie in [1, window_samples]";
-  return nullptr;
-}
-
 uint32_t QuantileTracker::bucket_of(double value)
 {
   if (!(value >= SMALLEST))

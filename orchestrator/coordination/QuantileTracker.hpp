@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/Policies.hpp"
 #include "sim/Histogram.hpp"
 
 namespace orchsim::orchestrator::coordination {
@@ -17,17 +18,14 @@ namespace orchsim::orchestrator::coordination {
  *  (about 34 KiB for the defaults); nothing is allocated afterwards. */
 class QuantileTracker {
 public:
-  struct Options {
-    uint32_t window_samples = 1000; // project choice: about a minute of calls for a busy service
-    uint32_t min_samples = 20;      // project choice: below this the fallback is used
-  };
+  using Options = models::QuantileTrackerOptions;
   /** Largest relative error of a reported quantile against the sample it stands for. */
   static constexpr double MAX_RELATIVE_ERROR = sim::Histogram::MAX_RELATIVE_ERROR;
 
   /** REQUIRES: check_options(options) == nullptr. */
   explicit QuantileTracker(Options options);
   /** The first rule `options` break, or nullptr: 1 <= min_samples <= window_samples. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** Adds one observation, evicting the oldest once the window is full. REQUIRES: latency_s >= 0, finite. */
   void record(double latency_s);

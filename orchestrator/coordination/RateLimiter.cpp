@@ -63,19 +63,6 @@ RateLimiter::RateLimiter(Options options, double start_s)
   require(error == nullptr, error);
 }
 
-const char* RateLimiter::check_options(const Options& options)
-{
-  const auto bad = [](const std::optional<double>& amount, double least) {
-    return amount && !(std::isfinite(*amount) && *amount >= least && *amount > 0.0);
-  };
-  // A request bucket holding less than one request would refuse every call for ever.
-  if (bad(options.requests_per_minute, 1.0))
-    return "requests_per_minute must be finite and >= 1 when set";
-  if (bad(options.tokens_per_minute, 0.0))
-    return "tokens_per_minute must be finite and > 0 when set";
-  return nullptr;
-}
-
 bool RateLimiter::has_enough(double now_s, double tokens) const
 {
   return requests_.level_at(now_s) >= 1.0 && tokens_.level_at(now_s) >= tokens;

@@ -2,6 +2,8 @@
 #pragma once
 #include <optional>
 
+#include "models/Policies.hpp"
+
 namespace orchsim::orchestrator::coordination {
 
 /** A provider's rate limit on one API key: requests per minute and tokens per minute, each a token bucket
@@ -14,15 +16,12 @@ namespace orchsim::orchestrator::coordination {
  *  REQUIRES: now_s never decreases from call to call. O(1), no allocation, no randomness. */
 class RateLimiter {
 public:
-  struct Options {
-    std::optional<double> requests_per_minute; // provider tier's RPM; no universal default: unset = unlimited
-    std::optional<double> tokens_per_minute;   // provider tier's TPM; no universal default: unset = unlimited
-  };
+  using Options = models::RateLimiterOptions;
 
   /** REQUIRES: check_options(options) == nullptr. Both buckets are full at start_s. */
   explicit RateLimiter(Options options, double start_s = 0.0);
   /** The first rule `options` break, or nullptr: each set amount finite, tokens > 0, requests >= 1. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** Takes one request and `tokens` tokens iff both buckets hold enough now. REQUIRES: tokens >= 0. */
   bool try_acquire(double now_s, double tokens);

@@ -16,7 +16,7 @@ void require(bool ok, const char* message)
   }
 }
 
-constexpr double FINAGLE_SCALE = 1000.0; // Finagle TokenRetryBudget.ScaleFactor
+constexpr double FINAGLE_SCALE = models::RETRY_BUDGET_FINAGLE_SCALE; // Finagle TokenRetryBudget.ScaleFactor
 } // namespace
 
 RetryBudget::RetryBudget(Options options) : options_(options)
@@ -33,17 +33,6 @@ RetryBudget::RetryBudget(Options options) : options_(options)
   reserve_units_ =
       static_cast<int64_t>(options_.min_retries_per_s) * static_cast<int64_t>(options_.ttl_s) * withdrawal_units_;
   slice_s_ = options_.ttl_s / SLICES;
-}
-
-const char* RetryBudget::check_options(const Options& options)
-{
-  if (!(options.budget_percent >= 0.0 && options.budget_percent <= 100.0))
-    return "budget_percent must lie in [0, 100]";
-  if (!(options.ttl_s >= 1.0 && options.ttl_s <= 60.0))
-    return "ttl_s must lie in [1, 60] seconds (Finagle)";
-  if (!(options.percent_can_retry >= 0.0 && options.percent_can_retry <= FINAGLE_SCALE))
-    return "percent_can_retry must lie in [0, 1000] (Finagle)";
-  return nullptr;
 }
 
 uint64_t RetryBudget::max_retries_in_flight(uint64_t active_requests) const

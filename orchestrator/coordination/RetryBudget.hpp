@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "models/Policies.hpp"
+
 namespace orchsim::orchestrator::coordination {
 
 /** Caps retries as a share of traffic, one instance per client (or per upstream). Options::kind picks one of:
@@ -25,22 +27,13 @@ namespace orchsim::orchestrator::coordination {
  *  REQUIRES: now_s never decreases from call to call. O(1) per call; nothing is allocated. */
 class RetryBudget {
 public:
-  enum class Kind : uint8_t { ENVOY, FINAGLE };
-  struct Options {
-    Kind kind = Kind::ENVOY;
-    // ENVOY (config.cluster.v3.CircuitBreakers.Thresholds.RetryBudget)
-    double budget_percent = 20.0;       // Envoy: "Defaults to 20%"
-    uint32_t min_retry_concurrency = 3; // Envoy: "Defaults to 3"
-    // FINAGLE (com.twitter.finagle.service.RetryBudget.apply())
-    double ttl_s = 10.0;             // Finagle DefaultTtl 10 s; must lie in [1, 60] s
-    uint32_t min_retries_per_s = 10; // Finagle default 10
-    double percent_can_retry = 0.2;  // Finagle default 0.2; a fraction despite its name (0.2 = 20 %), <= 1000
-  };
+  using Kind = models::RetryBudgetKind;
+  using Options = models::RetryBudgetOptions;
 
   /** REQUIRES: check_options(options) == nullptr. */
   explicit RetryBudget(Options options);
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** A new request (not a retry) was sent: the FINAGLE deposit. No effect for ENVOY. */
   void on_request(double now_s);

@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 
+#include "models/Policies.hpp"
+
 namespace orchsim::orchestrator::coordination {
 
 /** gRPC client-side retry throttling (gRPC A6 "Throttling Retry Attempts and Hedged RPCs"), one instance per
@@ -14,15 +16,12 @@ namespace orchsim::orchestrator::coordination {
  *  decimal places), so the arithmetic is exact. No time, no randomness, O(1). */
 class RetryThrottle {
 public:
-  struct Options {
-    double max_tokens = 10.0; // gRPC A6 example "maxTokens": 10; must lie in (0, 1000]
-    double token_ratio = 0.1; // gRPC A6 example "tokenRatio": 0.1; must be > 0 (we also cap it at 1000)
-  };
+  using Options = models::RetryThrottleOptions;
 
   /** REQUIRES: check_options(options) == nullptr. Values are rounded to three decimal places. */
   explicit RetryThrottle(Options options);
   /** The first rule `options` break, or nullptr. */
-  static const char* check_options(const Options& options);
+  static const char* check_options(const Options& options) { return models::check(options); }
 
   /** An attempt failed in a way A6 counts (see above): one token less, never below zero. */
   void on_failure();

@@ -54,11 +54,15 @@ TEST_CASE("coordination: a retry budget caps a retry storm", "[orchestrator][ret
   // A service that always fails, 5 attempts: without a budget every request makes 5 calls. With
   // Envoy's budget (20 % of active calls, at least 3 retries in flight) the retries are capped.
   const std::string service = "  s: {concurrency: 1000, latency: 1s, errors: 1}\n";
-  const auto storm = test::run_text(one_step(service, "{retries: {max_attempts: 5, retry_on: error, backoff: "
-                                                      "{initial: 1ms}}}", 20000, "50/s"));
-  const auto budgeted = test::run_text(one_step(service, "{retries: {max_attempts: 5, retry_on: error, backoff: "
-                                                         "{initial: 1ms}, budget: {percent: 20, min_concurrency: "
-                                                         "3}}}", 20000, "50/s"));
+  const auto storm = test::run_text(one_step(service,
+                                             "{retries: {max_attempts: 5, retry_on: error, backoff: "
+                                             "{initial: 1ms}}}",
+                                             20000, "50/s"));
+  const auto budgeted = test::run_text(one_step(service,
+                                                "{retries: {max_attempts: 5, retry_on: error, backoff: "
+                                                "{initial: 1ms}, budget: {percent: 20, min_concurrency: "
+                                                "3}}}",
+                                                20000, "50/s"));
   CHECK(storm.workflows.at("w").calls_per_request == Approx(5.0));
   // Active calls ~ 50/s x 1 s x (1 + retries); retries in flight <= 20 % of them: calls per request
   // stays near 1.25 (r = 0.2 (1 + r)).
@@ -153,4 +157,96 @@ TEST_CASE("determinism: results stay byte-identical with retries, hedging and ti
   const auto a = test::deterministic_json(test::run_file("tests/data/crn.yaml", o));
   const auto b = test::deterministic_json(test::run_file("tests/data/crn.yaml", o));
   CHECK(a == b);
+}
+
+TEST_CASE("coordination: a circuit breaker isolates a failing provider of a capability", "[orchestrator][breaker]")
+{
+  // Two providers of `chat`, round robin; `bad` always errors. Without a breaker half the requests
+  // fail. With a breaker (5 consecutive failures, open 30 s) `bad` is withdrawn from selection after
+  // 5 failures and only half-open probes (10 calls every 30 s) still reach it.
+  const std::string yaml = R"(
+simulation: {seed: 1, duration: 1h}
+services:
+  bad: {capabilities: [chat], concurrency: 100, latency: 100ms, errors: 1}
+  good: {capabilities: [chat], concurrency: 100, latency: 100ms}
+workflows:
+  w: {steps: [{name: ask, capability: chat}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 10/s}}
+)";
+  const auto open = test::run_text(yaml);
+  const auto guarded = test::run_text(yaml +
+                                      "orchestrator: {circuit_breaker: {consecutive_failures: 5, "
+                                      "open_duration: 30s, half_open_calls: 10}}\n");
+  CHECK(open.workflows.at("w").success_ratio == Approx(0.5).epsilon(0.02));
+  const auto& w = guarded.workflows.at("w");
+  // Failures: 5 to trip, then per 30 s cycle the first probe, which reopens the breaker when it fails
+  // 100 ms later, plus the calls that reached `bad` during those 100 ms (5/s x 0.1 s = 0.5 expected):
+  // about 1.5 per cycle, 120 cycles.
+  CHECK(w.failed <= 5 + 2 * (3600 / 30 + 1));
+  CHECK(w.failed >= 5 + 3600 / 30);
+  CHECK(w.success_ratio > 0.99);
+  CHECK(guarded.services.at("bad").breaker_opens >= 100);
+}
+
+TEST_CASE("coordination: outlier detection ejects failing instances, at most max_ejection_percent",
+          "[orchestrator][outlier]")
+{
+  // Every call errors: each instance is ejected after 5 consecutive errors, but never more than 30 %
+  // of the 10 instances at once (Envoy's max_ejection_percent), so ejections happen and traffic
+  // still flows to the others.
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, duration: 10m}
+services:
+  s: {instances: 10, concurrency: 10, latency: 100ms, errors: 1}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 20/s}}
+orchestrator:
+  selection: {strategy: round_robin}
+  outlier_detection: {consecutive_errors: 5, interval: 10s, base_ejection_time: 30s, max_ejection_percent: 30}
+)");
+  const auto& s = r.services.at("s");
+  CHECK(s.ejections >= 3);
+  CHECK(r.workflows.at("w").failures.circuit_open == 0); // never all ejected
+}
+
+TEST_CASE("coordination: a provider rate limit refuses calls beyond its token bucket", "[orchestrator][ratelimit]")
+{
+  // 60 requests/min (bucket of 60, refilled at 1/s) against 5 requests/s for 1000 s: about
+  // 60 + 1000 admitted, the rest refused with 429.
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, duration: 1000s}
+services:
+  s: {concurrency: 100, latency: 10ms, rate_limit: {requests: 60/min}}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 5/s}}
+)");
+  const auto& w = r.workflows.at("w");
+  CHECK(w.completed == Approx(1060).margin(15));
+  CHECK(w.failures.rate_limited == w.offered - w.completed);
+}
+
+TEST_CASE("coordination: an adaptive concurrency limit sheds calls beyond it", "[orchestrator][shed]")
+{
+  // An overloaded service (capacity 10/s, 15/s offered) with AIMD (limit 20..40): calls beyond the
+  // limit are shed at once instead of queueing without bound.
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, duration: 30m}
+services:
+  s: {concurrency: 10, latency: 1s}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 15/s}}
+orchestrator:
+  concurrency_limit: {algorithm: aimd, initial_limit: 20, min_limit: 20, max_limit: 40, timeout: 3s}
+)");
+  const auto& w = r.workflows.at("w");
+  CHECK(w.failures.shed > 0);
+  CHECK(w.latency_s.max <= 1.0 + 40 / 10.0 + 0.01); // at most 40 in flight: wait <= 3 s of queue + 1 s
+  CHECK(r.services.at("s").mean_queue_length <= 30);
 }
