@@ -31,7 +31,7 @@ TEST_CASE("models::Units: rates are events per time unit", "[models]")
   CHECK_FALSE(parse_rate_per_s("120/fortnight"));
 }
 
-TEST_CASE("models::Units: shares are percentages or fractions in [0, 1]", "[models]")
+TEST_CASE("models::Units: shares are percentages or fractions in 0..1", "[models]")
 {
   CHECK(*parse_fraction("10%") == Approx(0.1));
   CHECK(*parse_fraction("0.25") == Approx(0.25));

@@ -94,7 +94,7 @@ TEST_CASE("capacity::AimdLimit: grows by one only when inflight * 2 >= limit", "
   CHECK(limit.get_limit() == 102);
 }
 
-TEST_CASE("capacity::AimdLimit: the limit stays within [min_limit, max_limit]", "[orchestrator][capacity]")
+TEST_CASE("capacity::AimdLimit: the limit stays within min_limit..max_limit", "[orchestrator][capacity]")
 {
   AimdLimit at_max = aimd_from(200);
   succeed(at_max, 200);
@@ -202,7 +202,7 @@ TEST_CASE("capacity::GradientLimit: a long rtt over 2 x the short one decays by 
   CHECK(limit.get_long_rtt_s() == Approx(long_rtt_after(long_rtt_after(1.0, 0.1) * 0.95, 0.6)));
 }
 
-TEST_CASE("capacity::GradientLimit: stays within [min_limit, max_concurrency]; drops are ignored",
+TEST_CASE("capacity::GradientLimit: stays within min_limit..max_concurrency, drops are ignored",
           "[orchestrator][capacity]")
 {
   GradientLimit::Options options;

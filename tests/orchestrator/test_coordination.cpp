@@ -51,7 +51,7 @@ TEST_CASE("coordination::Backoff: the cap doubles from 25 ms and stops at 250 ms
   CHECK(triple.cap_s(6) == 100.0);
 }
 
-TEST_CASE("coordination::Backoff: delays lie in [0, cap) with mean cap / 2 for each retry number",
+TEST_CASE("coordination::Backoff: delays lie in 0..cap with mean cap / 2 for each retry number",
           "[orchestrator][coordination]")
 {
   const Backoff backoff{Backoff::Options{}};
@@ -213,7 +213,7 @@ CircuitBreaker::Options consecutive(uint32_t failures)
   return options;
 }
 
-TEST_CASE("coordination::CircuitBreaker: opens after exactly N consecutive failures; a success resets the count",
+TEST_CASE("coordination::CircuitBreaker: opens after exactly N consecutive failures, a success resets the count",
           "[orchestrator][coordination]")
 {
   CircuitBreaker breaker{consecutive(5)};
@@ -378,7 +378,7 @@ bool errors(OutlierDetector& detector, uint32_t host, int count, double now_s)
   return ejected;
 }
 
-TEST_CASE("coordination::OutlierDetector: the 5th consecutive error ejects; a success in between resets the count",
+TEST_CASE("coordination::OutlierDetector: the 5th consecutive error ejects, a success in between resets the count",
           "[orchestrator][coordination]")
 {
   OutlierDetector detector(10, OutlierDetector::Options{});
@@ -507,7 +507,7 @@ TEST_CASE("coordination::RateLimiter: admits the burst, then the refill rate", "
   CHECK(admitted <= 160);
 }
 
-TEST_CASE("coordination::RateLimiter: a call above the token capacity is always refused; next_available_s is exact",
+TEST_CASE("coordination::RateLimiter: a call above the token capacity is always refused, next_available_s is exact",
           "[orchestrator][coordination]")
 {
   RateLimiter limiter({.requests_per_minute = std::nullopt, .tokens_per_minute = 1000.0});

@@ -35,7 +35,7 @@ TEST_CASE("coordination: retries on errors succeed with probability 1 - p^attemp
   CHECK(w.failures.error == w.offered - w.completed);
 }
 
-TEST_CASE("coordination: retries wait for their backoff, within [0, cap]", "[orchestrator][retry]")
+TEST_CASE("coordination: retries wait for their backoff, within 0..cap", "[orchestrator][retry]")
 {
   // Always-failing service, 2 attempts, constant backoff cap 1 s (initial = max = 1 s): the request
   // fails after 10 ms + U(0, 1 s) + 10 ms, so failure comes on average 0.52 s after arrival; mean

@@ -269,7 +269,7 @@ TEST_CASE("orchestrator::selection least_outstanding: always a minimum, against 
   CHECK(picks > 4000);
 }
 
-TEST_CASE("orchestrator::selection least_outstanding: ties rotate round robin; a freed member joins the tie's tail",
+TEST_CASE("orchestrator::selection least_outstanding: ties rotate round robin, a freed member joins the tie's tail",
           "[orchestrator][selection]")
 {
   auto s = make(SelectionStrategy::LEAST_OUTSTANDING, pool(3));

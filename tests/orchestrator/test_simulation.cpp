@@ -42,7 +42,7 @@ std::vector<orchestrator::Simulation::ArrivalRecord> arrivals_with(const std::st
 
 } // namespace
 
-TEST_CASE("orchestrator::Simulation: a step starts when all its dependencies are done; siblings run in parallel",
+TEST_CASE("orchestrator::Simulation: a step starts when all its dependencies are done, siblings run in parallel",
           "[orchestrator]")
 {
   const auto r = test::run_text(DAG);

@@ -35,7 +35,7 @@ TEST_CASE("sim::Histogram: every quantile is within 0.39 % of the exact order st
   CHECK(h.get_count() == 200000);
 }
 
-TEST_CASE("sim::Histogram: zero, tiny and huge values are counted; merge adds counts", "[sim]")
+TEST_CASE("sim::Histogram: zero, tiny and huge values are counted, merge adds counts", "[sim]")
 {
   sim::Histogram a, b;
   a.record(0.0);
