@@ -131,3 +131,34 @@ TEST_CASE("accuracy: Little's law holds on a workflow with parallel steps", "[ac
   INFO("L = " << w.mean_in_flight << ", lambda W = " << w.throughput_per_s * w.latency_s.mean);
   CHECK(w.mean_in_flight == Approx(w.throughput_per_s * w.latency_s.mean).epsilon(0.02));
 }
+
+TEST_CASE("accuracy: power_of_d approaches the supermarket model's mean sojourn time", "[accuracy]")
+{
+  // Supermarket model (Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing", IEEE TPDS
+  // 12(10), 2001): n -> infinity FIFO servers with exponential service (mu = 1) and Poisson arrivals at
+  // rate lambda n, each arrival joining the shortest of d queues sampled with replacement. The fraction
+  // of queues with at least i jobs is s_i = lambda^((d^i - 1)/(d - 1)), so by Little's law the mean
+  // sojourn time is T = sum_{i>=1} s_i / lambda = sum_{i>=1} lambda^((d^i - d)/(d - 1)).
+  // lambda = 0.9: T = 2.6141 s for d = 2 and 2.0279 s for d = 3 (M/M/1 alone: 10 s). n = 200 is
+  // finite, so a small excess is expected: within 2 %.
+  const std::string yaml = R"(
+simulation: {seed: 1, requests: 1000000, warmup: 10%}
+services:
+  s: {instances: 200, concurrency: 1, latency: {dist: exponential, mean: 1s}}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 180/s}}
+orchestrator:
+  selection: {strategy: power_of_d, with_replacement: true}
+)";
+  for (int d : {2, 3}) {
+    double analytic = 0;
+    for (int i = 1; i < 40; ++i)
+      analytic += std::pow(0.9, (std::pow(d, i) - d) / (d - 1));
+    const auto r = test::run_text(yaml, {"orchestrator.selection.d=" + std::to_string(d)});
+    const double measured = r.workflows.at("w").latency_s.mean;
+    INFO("d = " << d << ": measured " << measured << " s, supermarket model " << analytic << " s");
+    CHECK(measured == Approx(analytic).epsilon(0.02));
+  }
+}
