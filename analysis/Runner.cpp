@@ -124,6 +124,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.retries = w.retries;
     m.hedges = w.hedges;
     m.fallbacks = w.fallbacks;
+    m.escalations = w.escalations;
     m.calls_per_request = w.offered ? static_cast<double>(w.calls) / static_cast<double>(w.offered) : 0.0;
     m.wasted_service_s = w.wasted_service_s;
     m.cost_usd = w.cost_usd;

@@ -35,7 +35,8 @@ struct ServiceSpec {
   LatencyModelPtr latency;
   double error_probability = 0.0; // a served call fails with this probability
   ServiceCost cost;
-  std::optional<double> quality;                // answer quality in [0, 1]; none for infrastructure
+  std::optional<double> quality;                // mean answer quality in [0, 1]; none for infrastructure
+  DistributionPtr quality_model;                // draws one answer's quality (cascades); nullptr: always `quality`
   double weight = 1.0;                          // relative share for weighted selection strategies, > 0
   std::optional<RateLimiterOptions> rate_limit; // the provider's limits: calls beyond them are refused (429)
 };
@@ -50,6 +51,9 @@ struct StepSpec {
   DistributionPtr input_tokens;     // overrides the request's tokens for this step when set
   DistributionPtr output_tokens;
   std::optional<uint32_t> fallback; // service called once the step's tries are exhausted
+  /** FrugalGPT-style cascade over the capability's services, cheapest expected call first: an answer
+   *  whose drawn quality is below the threshold escalates to the next service. */
+  std::optional<double> cascade_threshold;
 };
 
 struct WorkflowSpec {

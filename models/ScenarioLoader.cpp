@@ -583,8 +583,18 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
     s.rate_limit = rate_limit(*limit);
   if (auto weight = optional_child(c, "weight"))
     s.weight = positive(*weight, "a weight > 0");
-  if (auto quality = optional_child(c, "quality"))
-    s.quality = number(*quality, 0, 1, "a quality score");
+  if (auto quality = optional_child(c, "quality")) {
+    if (quality->node.IsMap()) {
+      // A quality model: each answer's quality is drawn from it, clamped to [0, 1].
+      s.quality_model = distribution(*quality, Quantity::COUNT);
+      auto mean = s.quality_model->mean();
+      if (!mean || *mean > 1)
+        fail(*quality, "expected a quality distribution with a known mean in [0, 1]");
+      s.quality = *mean;
+    } else {
+      s.quality = number(*quality, 0, 1, "a quality score");
+    }
+  }
   return s;
 }
 
@@ -611,8 +621,8 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
         all_capabilities.push_back(cap);
   }
   for (const auto& item : items) {
-    check_keys(item,
-               {"name", "service", "capability", "after", "optional", "input_tokens", "output_tokens", "fallback"});
+    check_keys(item, {"name", "service", "capability", "after", "optional", "input_tokens", "output_tokens", "fallback",
+                      "cascade"});
     StepSpec step;
     step.name = item.node["name"].Scalar();
     auto service_c = optional_child(item, "service");
@@ -674,6 +684,17 @@ WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c,
       step.output_tokens = distribution(*tokens, Quantity::COUNT);
     if (auto fallback = optional_child(item, "fallback"))
       step.fallback = service_ref(*fallback, s, all_services);
+    if (auto cascade = optional_child(item, "cascade")) {
+      require_map(*cascade, "a cascade map {threshold: 0.8}");
+      check_keys(*cascade, {"threshold"});
+      if (!step.by_capability)
+        fail(*cascade, "a cascade escalates among the services of a capability: use `capability:`, not `service:`");
+      step.cascade_threshold = number(child(*cascade, "threshold"), 0, 1, "a quality threshold");
+      for (uint32_t c : step.candidates)
+        if (!s.services[c].quality)
+          fail(*cascade, "service '" + s.services[c].name + "' offers '" + step.target +
+                             "' but declares no quality: a cascade needs every candidate's quality");
+    }
     w.steps.push_back(std::move(step));
   }
   order_steps(steps, w);

@@ -37,6 +37,7 @@ struct WorkflowStats {
   uint64_t retries = 0;          // ... of which retries
   uint64_t hedges = 0;           // ... of which hedged extra copies
   uint64_t fallbacks = 0;        // ... of which calls to a step's fallback service
+  uint64_t escalations = 0;      // cascade steps that moved on to a costlier service
   double wasted_service_s = 0.0; // service time spent on calls nobody waited for any more
   sim::Histogram latency_s;      // arrival to completion of successful requests
   double cost_usd = 0.0;         // every call of measured requests that a service served

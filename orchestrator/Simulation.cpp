@@ -64,6 +64,13 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
       plan[k].pool = pool_for(wf.steps[k].candidates);
       if (wf.steps[k].fallback)
         plan[k].fallback_pool = pool_for({*wf.steps[k].fallback});
+      if (wf.steps[k].cascade_threshold) {
+        std::vector<uint32_t> by_cost = wf.steps[k].candidates;
+        std::stable_sort(by_cost.begin(), by_cost.end(),
+                         [&](uint32_t a, uint32_t b) { return expected_cost_usd(a) < expected_cost_usd(b); });
+        for (uint32_t svc : by_cost)
+          plan[k].cascade_pools.push_back(pool_for({svc}));
+      }
       for (uint32_t dep : wf.steps[k].after)
         plan[dep].dependents.push_back(k);
     }
@@ -80,6 +87,17 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
 }
 
 Simulation::~Simulation() = default;
+
+/** The cost of one call to `service` at the mean tokens it is offered. */
+double Simulation::expected_cost_usd(uint32_t service)
+{
+  if (!offered_load_)
+    offered_load_ = models::compute_offered_load(scenario_);
+  const auto& spec = scenario_.services[service];
+  const auto tokens = offered_load_->services[service].mean_tokens.value_or(models::CallTokens{});
+  return spec.cost.per_call_usd + spec.cost.per_input_token_usd * tokens.input +
+         spec.cost.per_output_token_usd * tokens.output;
+}
 
 /** The pool of a set of candidate services, made on first use: steps naming the same services share
  *  one selector (and so one view of the instances' load). */
@@ -107,8 +125,7 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     m.service = svc;
     m.weight = spec.weight;
     m.expected_latency_s = spec.latency->mean_s(tokens).value_or(1.0);
-    m.expected_cost_usd = spec.cost.per_call_usd + spec.cost.per_input_token_usd * tokens.input +
-                          spec.cost.per_output_token_usd * tokens.output;
+    m.expected_cost_usd = expected_cost_usd(svc);
     m.quality = spec.quality.value_or(0.0);
     for (uint32_t i = 0; i < spec.instances; ++i) {
       m.instance = service_first[svc] + i;

@@ -85,6 +85,7 @@ private:
     uint32_t timer_gen = 0;     // bumped when a try ends: stale retry and hedge timers are ignored
     double try_started_s = 0.0; // issue time of the current try's first call (hedges are measured from it)
     bool on_fallback = false;
+    uint32_t cascade_level = 0; // index into the step's cascade, cheapest first
     Cause last_failure = Cause::ERROR;
     models::CallTokens tokens;
   };
@@ -150,7 +151,8 @@ private:
   struct StepPlan {
     uint32_t pool = 0;
     uint32_t fallback_pool = NIL;
-    std::vector<uint32_t> dependents; // steps waiting for this one
+    std::vector<uint32_t> cascade_pools; // one pool per candidate service, cheapest expected call first
+    std::vector<uint32_t> dependents;    // steps waiting for this one
   };
 
   // requests and workflow DAG (Simulation.cpp)
@@ -164,9 +166,14 @@ private:
   void open_window();
   void close_window();
   uint32_t pool_for(const std::vector<uint32_t>& services);
+  double expected_cost_usd(uint32_t service);
 
   // calls (SimulationCalls.cpp)
   void issue_call(uint32_t request, uint32_t step, CallKind kind);
+  /** The pool the step's calls go to now: its candidates, its cascade level, or its fallback. */
+  uint32_t current_pool(uint32_t request, uint32_t step) const;
+  /** A cascade step answered: true when the answer's quality is too low and the step escalated. */
+  bool escalate(uint32_t request, uint32_t step, uint32_t service, sim::Rng& rng);
   void begin_service(uint32_t call);
   void on_call_done(uint32_t call);
   void on_call_timeout(uint32_t call);

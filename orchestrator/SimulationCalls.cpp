@@ -1,5 +1,6 @@
 // orchestrator/SimulationCalls.cpp: the call path of a step — selection, instance queues and service,
 // and coordination: per-try timeout, retries (backoff, budget, throttling), hedged copies, fallback.
+#include <algorithm>
 #include <cmath>
 
 #include "orchestrator/Simulation.hpp"
@@ -12,8 +13,7 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
 {
   Request& req = requests_[request];
   StepState& st = req.steps[step];
-  const StepPlan& plan = plans_[req.workflow][step];
-  const uint32_t p = st.on_fallback ? plan.fallback_pool : plan.pool;
+  const uint32_t p = current_pool(request, step);
   CandidatePool& pool = pools_[p];
   const double now = engine_.now_s();
   if (kind != CallKind::HEDGE) {
@@ -187,6 +187,7 @@ void Simulation::on_call_done(uint32_t c)
   unlink(c);
   const uint32_t request = call.request;
   const uint32_t step = call.step;
+  const uint32_t call_service = call.service;
   if (call.measured) {
     if (success) {
       ++ss.completed;
@@ -200,10 +201,8 @@ void Simulation::on_call_done(uint32_t c)
     call_failed(request, step, Cause::ERROR);
     return;
   }
-  if (svc.quality) {
-    requests_[request].quality_sum += *svc.quality;
-    ++requests_[request].quality_count;
-  }
+  if (escalate(request, step, call_service, instances_[instance].rng))
+    return;
   step_succeeded(request, step);
 }
 
@@ -225,7 +224,51 @@ void Simulation::on_call_timeout(uint32_t c)
   call_failed(request, step, Cause::TIMEOUT);
 }
 
-// ---- coordination: retries, fallback, hedging ---------------------------------------------------
+// ---- coordination: retries, fallback, hedging, cascades -----------------------------------------
+
+uint32_t Simulation::current_pool(uint32_t request, uint32_t step) const
+{
+  const Request& req = requests_[request];
+  const StepState& st = req.steps[step];
+  const StepPlan& plan = plans_[req.workflow][step];
+  if (st.on_fallback)
+    return plan.fallback_pool;
+  if (!plan.cascade_pools.empty())
+    return plan.cascade_pools[st.cascade_level];
+  return plan.pool;
+}
+
+/** Scores the answer: a cascade step draws the answer's quality from the service's quality model and
+ *  escalates to the next (costlier) service while it is below the threshold; other steps take the
+ *  service's mean quality. The step's quality is its last answer's. */
+bool Simulation::escalate(uint32_t request, uint32_t step, uint32_t service, sim::Rng& rng)
+{
+  Request& req = requests_[request];
+  StepState& st = req.steps[step];
+  const auto& svc = scenario_.services[service];
+  const auto& spec = scenario_.workflows[req.workflow].steps[step];
+  const StepPlan& plan = plans_[req.workflow][step];
+  double quality = svc.quality.value_or(0.0);
+  if (spec.cascade_threshold && svc.quality_model)
+    quality = std::clamp(svc.quality_model->sample(rng), 0.0, 1.0);
+  if (spec.cascade_threshold && !st.on_fallback && quality < *spec.cascade_threshold &&
+      st.cascade_level + 1 < plan.cascade_pools.size()) {
+    abandon_step_calls(request, step); // lost hedges of this level
+    ++st.cascade_level;
+    ++st.timer_gen;
+    st.tries = 0;
+    st.hedges = 0;
+    if (req.measured)
+      ++stats_.workflows[req.workflow].escalations;
+    issue_call(request, step, CallKind::FIRST);
+    return true;
+  }
+  if (svc.quality) {
+    req.quality_sum += quality;
+    ++req.quality_count;
+  }
+  return false;
+}
 
 void Simulation::call_failed(uint32_t request, uint32_t step, Cause cause)
 {
@@ -245,7 +288,7 @@ void Simulation::try_exhausted(uint32_t request, uint32_t step)
   const auto& retry = scenario_.orchestrator.retry;
   const double now = engine_.now_s();
   const StepPlan& plan = plans_[req.workflow][step];
-  CandidatePool& pool = pools_[st.on_fallback ? plan.fallback_pool : plan.pool];
+  CandidatePool& pool = pools_[current_pool(request, step)];
   if (!st.on_fallback && st.tries < retry.max_attempts && retry.retries(st.last_failure)) {
     const double delay = backoff_.delay_s(st.tries, coordination_rng_);
     const bool in_time = now + delay < req.deadline_s;
@@ -277,7 +320,7 @@ void Simulation::on_retry_timer(uint32_t request, uint32_t step)
   StepState& st = requests_[request].steps[step];
   if (st.status != StepStatus::RUNNING)
     return;
-  CandidatePool& pool = pools_[plans_[requests_[request].workflow][step].pool];
+  CandidatePool& pool = pools_[current_pool(request, step)];
   if (pool.budget && !pool.budget->try_withdraw(engine_.now_s(), pool.active)) {
     st.tries = scenario_.orchestrator.retry.max_attempts; // no retry left: fall back or fail
     try_exhausted(request, step);
@@ -289,9 +332,7 @@ void Simulation::on_retry_timer(uint32_t request, uint32_t step)
 void Simulation::schedule_hedge(uint32_t request, uint32_t step)
 {
   const auto& hedge = scenario_.orchestrator.hedge;
-  const Request& req = requests_[request];
-  const StepPlan& plan = plans_[req.workflow][step];
-  const CandidatePool& pool = pools_[req.steps[step].on_fallback ? plan.fallback_pool : plan.pool];
+  const CandidatePool& pool = pools_[current_pool(request, step)];
   double delay = hedge.delay_s;
   if (hedge.percentile && pool.latency)
     delay = pool.latency->quantile_or(*hedge.percentile, hedge.delay_s);
@@ -303,8 +344,7 @@ void Simulation::on_hedge_timer(uint32_t request, uint32_t step)
   StepState& st = requests_[request].steps[step];
   if (st.status != StepStatus::RUNNING || st.live == 0 || st.hedges >= scenario_.orchestrator.hedge.max_extra)
     return;
-  const StepPlan& plan = plans_[requests_[request].workflow][step];
-  CandidatePool& pool = pools_[st.on_fallback ? plan.fallback_pool : plan.pool];
+  CandidatePool& pool = pools_[current_pool(request, step)];
   if (pool.throttle && !pool.throttle->allows_retry())
     return; // gRPC: hedges are throttled like retries
   ++st.hedges;

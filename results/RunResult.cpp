@@ -38,6 +38,7 @@ json workflow_json(const WorkflowMetrics& w)
             {"retries", w.retries},
             {"hedges", w.hedges},
             {"fallbacks", w.fallbacks},
+            {"escalations", w.escalations},
             {"calls_per_request", w.calls_per_request},
             {"wasted_service_s", w.wasted_service_s},
             {"cost_usd", w.cost_usd},

@@ -45,6 +45,7 @@ struct WorkflowMetrics {
   LatencySummary latency_s;
   double mean_in_flight = 0;                                  // time-average of requests in the system
   uint64_t calls = 0, retries = 0, hedges = 0, fallbacks = 0; // calls sent for measured requests
+  uint64_t escalations = 0;                                   // cascade steps that moved on to a costlier service
   double calls_per_request = 0;                               // calls / offered: the load amplification of coordination
   double wasted_service_s = 0;                                // service time of calls nobody waited for any more
   double cost_usd = 0;

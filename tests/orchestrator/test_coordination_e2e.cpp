@@ -250,3 +250,28 @@ orchestrator:
   CHECK(w.latency_s.max <= 1.0 + 40 / 10.0 + 0.01); // at most 40 in flight: wait <= 3 s of queue + 1 s
   CHECK(r.services.at("s").mean_queue_length <= 30);
 }
+
+TEST_CASE("coordination: a cascade escalates while the drawn answer quality is below the threshold",
+          "[orchestrator][cascade]")
+{
+  // FrugalGPT-style cascade: `small` (0.001 USD a call, quality uniform on 0.5..1) first, `large`
+  // (0.02 USD, quality 0.95) when the small answer scores below 0.8: P(escalate) = 0.3 / 0.5 = 0.6.
+  // Cost per request = 0.001 + 0.6 x 0.02 = 0.013 USD (large alone: 0.02); mean quality =
+  // 0.4 x E[q | q >= 0.8] + 0.6 x 0.95 = 0.4 x 0.9 + 0.57 = 0.93.
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, requests: 50000}
+services:
+  small: {capabilities: [chat], concurrency: 100, latency: 100ms, cost: {per_call: 0.001},
+          quality: {dist: uniform, min: 0.5, max: 1}}
+  large: {capabilities: [chat], concurrency: 100, latency: 500ms, cost: {per_call: 0.02}, quality: 0.95}
+workflows:
+  w: {steps: [{name: ask, capability: chat, cascade: {threshold: 0.8}}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 10/s}}
+)");
+  const auto& w = r.workflows.at("w");
+  CHECK(static_cast<double>(w.escalations) / w.offered == Approx(0.6).epsilon(0.02));
+  CHECK(*w.cost_per_success_usd == Approx(0.001 + 0.6 * 0.02).epsilon(0.01));
+  CHECK(*w.mean_quality == Approx(0.93).epsilon(0.005));
+  CHECK(r.services.at("small").offered == w.offered); // the cheapest is always asked first
+}
