@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -108,6 +109,17 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   if (st.truncated)
     r.run.warnings.push_back("a run bound (max events or max simulated time) ended the run early");
   auto per_s = [window](double n) { return window > 0 ? n / window : 0.0; };
+  static const char* const FAULT_KINDS[] = {"crash", "latency", "errors", "rate_limit"};
+  for (const auto& f : s.faults) {
+    results::FaultInfo info;
+    info.name = f.name;
+    info.kind = FAULT_KINDS[static_cast<int>(f.kind)];
+    info.service = s.services[f.service].name;
+    info.start_s = f.start_s;
+    if (std::isfinite(f.duration_s))
+      info.end_s = f.start_s + f.duration_s;
+    r.run.faults.push_back(info);
+  }
 
   for (const auto& w : st.workflows) {
     results::WorkflowMetrics m;
@@ -156,6 +168,9 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.hedges = sv.hedges;
     m.wasted_service_s = sv.wasted_service_s;
     m.breaker_opens = sv.breaker_opens;
+    m.availability = sv.instances ? sv.up_instances.mean() / sv.instances : 1.0;
+    if (st.window_s() <= 0)
+      m.availability = 1.0;
     m.ejections = sv.ejections;
     m.failures = failures(sv.failed);
     m.throughput_per_s = per_s(static_cast<double>(sv.completed));

@@ -177,6 +177,25 @@ struct SimulationSpec {
   EngineSync engine = EngineSync::WINDOWED;
 };
 
+/** Something that goes wrong at a scheduled simulated time, for a while. */
+struct FaultSpec {
+  enum class Kind {
+    CRASH,      // the instances are down: calls in service or queued there fail (error), no new calls reach them
+    LATENCY,    // service times are multiplied (gray failure)
+    ERRORS,     // the error probability becomes `error_probability`
+    RATE_LIMIT, // the provider's rate limits change to `rate_limit`
+  };
+  Kind kind = Kind::CRASH;
+  std::string name; // as written, for reports: `fault 0 (crash llm)` or the `name` key
+  uint32_t service = 0;
+  std::vector<uint32_t> instances; // CRASH: which instances (all of them: a service outage)
+  double start_s = 0.0;
+  double duration_s = INF;
+  double latency_multiplier = 1.0;
+  double error_probability = 0.0;
+  RateLimiterOptions rate_limit;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -187,6 +206,7 @@ struct Scenario {
   std::vector<SourceSpec> sources;
   OrchestratorSpec orchestrator;
   std::vector<std::optional<SloSpec>> slos; // per workflow
+  std::vector<FaultSpec> faults;            // by start time (file order among equal starts)
   std::vector<std::string> overrides;       // `key.path=value` as given, in order
 
   std::optional<uint32_t> find_service(const std::string& name) const;

@@ -325,6 +325,7 @@ private:
   SourceSpec source(const Cursor& c, const Scenario& s) const;
   ArrivalSpec arrival(const Cursor& c) const;
   void orchestrator(const Cursor& c, OrchestratorSpec& out) const;
+  FaultSpec fault(const Cursor& c, const Scenario& s, size_t index) const;
   void selection(const Cursor& c, SelectionSpec& out) const;
   uint32_t cause_mask(const Cursor& c) const;
   void retries(const Cursor& c, RetrySpec& out) const;
@@ -1151,6 +1152,103 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
     out.concurrency_limit = concurrency_limit(*l);
 }
 
+FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
+{
+  require_map(c, "a fault map {type, service, at, duration, ...}");
+  FaultSpec f;
+  f.kind = choice<FaultSpec::Kind>(child(c, "type"), {{"crash", FaultSpec::Kind::CRASH},
+                                                      {"latency", FaultSpec::Kind::LATENCY},
+                                                      {"errors", FaultSpec::Kind::ERRORS},
+                                                      {"rate_limit", FaultSpec::Kind::RATE_LIMIT}});
+  std::vector<std::string> keys = {"type", "name", "service", "at", "duration"};
+  switch (f.kind) {
+    case FaultSpec::Kind::CRASH:
+      keys.push_back("instances");
+      break;
+    case FaultSpec::Kind::LATENCY:
+      keys.push_back("multiplier");
+      break;
+    case FaultSpec::Kind::ERRORS:
+      keys.push_back("probability");
+      break;
+    case FaultSpec::Kind::RATE_LIMIT:
+      keys.insert(keys.end(), {"requests", "tokens"});
+      break;
+  }
+  check_keys(c, keys);
+  std::vector<std::string> all_services;
+  for (const auto& svc : s.services)
+    all_services.push_back(svc.name);
+  f.service = service_ref(child(c, "service"), s, all_services);
+  const auto& svc = s.services[f.service];
+  f.name = "fault " + std::to_string(index) + " (" + child(c, "type").node.Scalar() + " " + svc.name + ")";
+  if (auto n = optional_child(c, "name"))
+    f.name = name(*n);
+  f.start_s = duration(child(c, "at"), true);
+  if (auto d = optional_child(c, "duration"))
+    f.duration_s = d->node.IsScalar() && d->node.Scalar() == "forever" ? INF : duration(*d);
+  switch (f.kind) {
+    case FaultSpec::Kind::CRASH:
+      if (auto list_c = optional_child(c, "instances")) {
+        std::set<uint32_t> seen;
+        for (const auto& item : list(*list_c, "a list of instance indices")) {
+          const auto i = static_cast<uint32_t>(count(item, 0, svc.instances - 1, "an instance index"));
+          if (!seen.insert(i).second)
+            fail(item, "duplicate instance " + std::to_string(i));
+          f.instances.push_back(i);
+        }
+      } else {
+        for (uint32_t i = 0; i < svc.instances; ++i)
+          f.instances.push_back(i);
+      }
+      break;
+    case FaultSpec::Kind::LATENCY:
+      f.latency_multiplier = positive(child(c, "multiplier"), "a latency multiplier > 0");
+      break;
+    case FaultSpec::Kind::ERRORS:
+      f.error_probability = probability(child(c, "probability"));
+      break;
+    case FaultSpec::Kind::RATE_LIMIT: {
+      if (auto v = optional_child(c, "requests"))
+        f.rate_limit.requests_per_minute = 60.0 * rate(*v);
+      if (auto v = optional_child(c, "tokens"))
+        f.rate_limit.tokens_per_minute = 60.0 * rate(*v);
+      if (!f.rate_limit.requests_per_minute && !f.rate_limit.tokens_per_minute)
+        missing(c, "missing required key 'requests' or 'tokens' (the limit during the fault)");
+      checked(c, f.rate_limit);
+      break;
+    }
+  }
+  return f;
+}
+
+/** Faults of one kind may not overlap on one service (crashes: on one instance): what would the state
+ *  be when the first one ends? */
+void check_fault_overlaps(const std::vector<FaultSpec>& faults, const std::vector<Cursor>& items,
+                          const std::function<void(const Cursor&, const std::string&)>& fail_at)
+{
+  for (size_t a = 0; a < faults.size(); ++a)
+    for (size_t b = a + 1; b < faults.size(); ++b) {
+      const auto& x = faults[a];
+      const auto& y = faults[b];
+      if (x.kind != y.kind || x.service != y.service)
+        continue;
+      const bool overlap = x.start_s < y.start_s + y.duration_s && y.start_s < x.start_s + x.duration_s;
+      if (!overlap)
+        continue;
+      if (x.kind == FaultSpec::Kind::CRASH) {
+        bool shared = false;
+        for (uint32_t i : x.instances)
+          shared |= std::find(y.instances.begin(), y.instances.end(), i) != y.instances.end();
+        if (!shared)
+          continue;
+      }
+      fail_at(items[b], "overlaps " + x.name + " on the same " +
+                            (x.kind == FaultSpec::Kind::CRASH ? std::string("instances") : std::string("service")) +
+                            ": faults of one kind must not overlap in time");
+    }
+}
+
 SloSpec Loader::slo(const Cursor& c) const
 {
   require_map(c, "an SLO map {latency_p99: 2s}");
@@ -1182,7 +1280,8 @@ Scenario Loader::scenario(const YAML::Node& root)
   const Cursor top{root, ""};
   if (!root.IsMap())
     expected(top, "a scenario map {simulation, services, workflows, workload}");
-  check_keys(top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo"});
+  check_keys(
+      top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo", "faults"});
   Scenario s;
   s.path = doc_.file;
   s.name = std::filesystem::path(doc_.file).stem().string();
@@ -1240,6 +1339,15 @@ Scenario Loader::scenario(const YAML::Node& root)
                     std::to_string(sel.d));
       }
     }
+  }
+
+  if (auto faults = optional_child(top, "faults")) {
+    const auto items = list(*faults, "a list of faults");
+    for (size_t i = 0; i < items.size(); ++i)
+      s.faults.push_back(fault(items[i], s, i));
+    check_fault_overlaps(s.faults, items, [this](const Cursor& c, const std::string& m) { fail(c, m); });
+    std::stable_sort(s.faults.begin(), s.faults.end(),
+                     [](const FaultSpec& a, const FaultSpec& b) { return a.start_s < b.start_s; });
   }
 
   s.slos.resize(s.workflows.size());

@@ -63,8 +63,10 @@ struct ServiceStats {
   uint64_t ejections = 0;        // instance ejections by outlier detection
   sim::Histogram latency_s;      // issue to answer of completed calls (queueing + service)
   double cost_usd = 0.0;
-  sim::TimeAverage busy_slots; // all calls, over the window
-  sim::TimeAverage queued;     // waiting calls, over the window
+  sim::TimeAverage busy_slots;   // all calls, over the window
+  sim::TimeAverage queued;       // waiting calls, over the window
+  sim::TimeAverage up_instances; // instances not crashed, over the window
+  uint32_t instances = 0;
 };
 
 /** Everything a run measured; analysis turns it into a results::RunResult. */

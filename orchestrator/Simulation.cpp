@@ -48,10 +48,14 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     if (orch.outlier_detection)
       state.outliers.emplace(svc.instances, *orch.outlier_detection);
     for (uint32_t i = 0; i < svc.instances; ++i)
-      instances_.push_back(Instance{s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i)), {}});
+      instances_.push_back(Instance{
+          s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i)), {}, false, false, {}});
     ServiceStats st;
     st.name = svc.name;
     st.slots = svc.instances * svc.concurrency;
+    st.instances = svc.instances;
+    st.up_instances.set(0.0, svc.instances);
+    state.up_instances = svc.instances;
     stats_.services.push_back(std::move(st));
   }
   busy_.assign(scenario.services.size(), 0);
@@ -179,6 +183,12 @@ RunStats Simulation::run()
   }
   if (sim.duration_s)
     engine_.schedule(*sim.duration_s, WINDOW_CLOSE, 0);
+  for (uint32_t f = 0; f < scenario_.faults.size(); ++f) {
+    const auto& fault = scenario_.faults[f];
+    engine_.schedule(fault.start_s, FAULT_START, f);
+    if (std::isfinite(fault.duration_s))
+      engine_.schedule(fault.start_s + fault.duration_s, FAULT_END, f);
+  }
   for (uint32_t s = 0; s < services_.size(); ++s)
     if (services_[s].outliers)
       engine_.schedule(services_[s].outliers->get_next_tick_s(), OUTLIER_TICK, s);
@@ -224,6 +234,10 @@ void Simulation::on_event(const sim::Event& event)
       if (requests_[event.id].gen == event.gen)
         on_deadline(event.id);
       break;
+    case FAULT_START:
+    case FAULT_END:
+      on_fault(event.id, event.kind == FAULT_START);
+      break;
     case BREAKER_CHECK:
       on_breaker_check(event.id);
       break;
@@ -252,6 +266,7 @@ void Simulation::open_window()
   for (auto& s : stats_.services) {
     s.busy_slots.start(now);
     s.queued.start(now);
+    s.up_instances.start(now);
   }
   for (auto& w : stats_.workflows)
     w.in_flight.start(now);
@@ -269,6 +284,7 @@ void Simulation::close_window()
   for (auto& s : stats_.services) {
     s.busy_slots.stop(now);
     s.queued.stop(now);
+    s.up_instances.stop(now);
   }
   for (auto& w : stats_.workflows)
     w.in_flight.stop(now);

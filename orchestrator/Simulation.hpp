@@ -66,7 +66,9 @@ private:
     HEDGE,
     DEADLINE,
     BREAKER_CHECK, // a service's breaker has been open for its open duration: let probes through
-    OUTLIER_TICK,  // a service's outlier detection interval: return ejected instances whose time is up
+    FAULT_START,   // id: index into Scenario::faults
+    FAULT_END,
+    OUTLIER_TICK, // a service's outlier detection interval: return ejected instances whose time is up
     WINDOW_OPEN,
     WINDOW_CLOSE
   };
@@ -117,6 +119,8 @@ private:
     CallStatus status = CallStatus::QUEUED;
     CallKind kind = CallKind::FIRST;
     bool abandoned = false; // the orchestrator no longer waits for it
+    bool crashed = false;   // its instance crashed while serving it: its CALL_DONE is void
+    uint32_t slot = 0;      // position in its instance's in_service list
     bool measured = false;
     bool error = false;
   };
@@ -126,14 +130,20 @@ private:
     uint32_t queued = 0; // live calls waiting (canceled ones may still sit in `queue`)
     std::deque<uint32_t> queue;
     sim::Rng rng;
-    std::vector<uint32_t> pools; // pools this instance belongs to
-    bool ejected = false;        // by outlier detection
+    std::vector<uint32_t> pools;      // pools this instance belongs to
+    bool ejected = false;             // by outlier detection
+    bool down = false;                // crashed (a fault)
+    std::vector<uint32_t> in_service; // calls being served
   };
   /** The orchestrator's per-service policies and what they need to know. */
   struct ServiceState {
     uint32_t first_instance = 0;
     uint32_t in_flight = 0;    // calls the orchestrator waits for (the concurrency limit's measure)
     bool breaker_open = false; // instances withdrawn from selection until BREAKER_CHECK
+    uint32_t up_instances = 0;
+    double latency_multiplier = 1.0;                           // a latency fault
+    std::optional<double> error_probability;                   // an error fault
+    std::optional<coordination::RateLimiter> saved_rate_limit; // the limits a rate-limit fault replaced
     std::optional<coordination::CircuitBreaker> breaker;
     std::optional<coordination::RateLimiter> rate_limit;
     std::unique_ptr<capacity::ConcurrencyLimit> concurrency;
@@ -200,6 +210,10 @@ private:
   void update_availability(uint32_t instance);
   void on_breaker_check(uint32_t service);
   void on_outlier_tick(uint32_t service);
+  void on_fault(uint32_t fault, bool start);
+  void crash(uint32_t instance);
+  /** The call failed at once, before its service ended (its instance crashed). */
+  void fail_now(uint32_t call, Cause cause);
   void set_busy(uint32_t service, int delta);
   void set_queued(uint32_t service, int delta);
   void free_call(uint32_t call);

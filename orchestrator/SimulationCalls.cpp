@@ -118,11 +118,16 @@ void Simulation::begin_service(uint32_t c)
   Instance& inst = instances_[call.instance];
   const auto& svc = scenario_.services[call.service];
   call.status = CallStatus::IN_SERVICE;
+  call.crashed = false;
+  call.slot = static_cast<uint32_t>(inst.in_service.size());
+  inst.in_service.push_back(c);
   ++inst.busy;
   set_busy(call.service, +1);
-  call.service_s = svc.latency->sample_s(call.tokens, inst.rng);
-  if (svc.error_probability > 0)
-    call.error = inst.rng.uniform() < svc.error_probability;
+  const ServiceState& state = services_[call.service];
+  call.service_s = svc.latency->sample_s(call.tokens, inst.rng) * state.latency_multiplier;
+  const double error_probability = state.error_probability.value_or(svc.error_probability);
+  if (error_probability > 0)
+    call.error = inst.rng.uniform() < error_probability;
   engine_.schedule(engine_.now_s() + call.service_s, CALL_DONE, c);
 }
 
@@ -137,7 +142,16 @@ void Simulation::on_call_done(uint32_t c)
   const auto& svc = scenario_.services[call.service];
   auto& ss = stats_.services[call.service];
 
-  // The slot is free: the next live call in the queue takes it.
+  if (call.crashed) { // already failed when its instance crashed; the slot was freed then
+    free_call(c);
+    return;
+  }
+  // Out of the in-service list (swap with the last), and the slot is free: the next live call in the
+  // queue takes it.
+  const uint32_t moved = inst.in_service.back();
+  inst.in_service[call.slot] = moved;
+  calls_[moved].slot = call.slot;
+  inst.in_service.pop_back();
   --inst.busy;
   set_busy(call.service, -1);
   while (!inst.queue.empty()) {
@@ -466,7 +480,7 @@ void Simulation::record_outcome(const Call& call, std::optional<Cause> failure, 
 void Simulation::update_availability(uint32_t instance)
 {
   const Instance& inst = instances_[instance];
-  const bool available = !inst.ejected && !services_[inst.service].breaker_open;
+  const bool available = !inst.down && !inst.ejected && !services_[inst.service].breaker_open;
   for (uint32_t p : inst.pools)
     pools_[p].selector->set_available(instance, available);
 }
@@ -490,6 +504,99 @@ void Simulation::on_outlier_tick(uint32_t service)
   }
   if (!arrivals_stopped_ || active_requests_ > 0)
     engine_.schedule(state.outliers->get_next_tick_s(), OUTLIER_TICK, service);
+}
+
+// ---- faults -------------------------------------------------------------------------------------
+
+void Simulation::on_fault(uint32_t f, bool start)
+{
+  const auto& fault = scenario_.faults[f];
+  ServiceState& state = services_[fault.service];
+  const double now = engine_.now_s();
+  switch (fault.kind) {
+    case models::FaultSpec::Kind::CRASH:
+      for (uint32_t i : fault.instances) {
+        const uint32_t instance = state.first_instance + i;
+        if (start) {
+          crash(instance);
+        } else {
+          instances_[instance].down = false;
+          ++state.up_instances;
+          stats_.services[fault.service].up_instances.set(now, state.up_instances);
+          update_availability(instance);
+        }
+      }
+      break;
+    case models::FaultSpec::Kind::LATENCY:
+      state.latency_multiplier = start ? fault.latency_multiplier : 1.0;
+      break;
+    case models::FaultSpec::Kind::ERRORS:
+      if (start)
+        state.error_probability = fault.error_probability;
+      else
+        state.error_probability.reset();
+      break;
+    case models::FaultSpec::Kind::RATE_LIMIT:
+      if (start) {
+        state.saved_rate_limit = std::move(state.rate_limit);
+        state.rate_limit.emplace(fault.rate_limit, now);
+      } else {
+        state.rate_limit = std::move(state.saved_rate_limit);
+        state.saved_rate_limit.reset();
+      }
+      break;
+  }
+}
+
+/** An instance goes down: it leaves selection, and every call queued or in service there fails now. */
+void Simulation::crash(uint32_t instance)
+{
+  Instance& inst = instances_[instance];
+  ServiceState& state = services_[inst.service];
+  inst.down = true;
+  --state.up_instances;
+  stats_.services[inst.service].up_instances.set(engine_.now_s(), state.up_instances);
+  update_availability(instance);
+  while (!inst.queue.empty()) {
+    const uint32_t c = inst.queue.front();
+    inst.queue.pop_front();
+    if (calls_[c].status == CallStatus::CANCELED) {
+      free_call(c);
+      continue;
+    }
+    --inst.queued;
+    set_queued(inst.service, -1);
+    fail_now(c, Cause::ERROR);
+    free_call(c);
+  }
+  for (uint32_t c : inst.in_service) {
+    calls_[c].crashed = true; // freed when its CALL_DONE comes
+    --inst.busy;
+    set_busy(inst.service, -1);
+    if (!calls_[c].abandoned)
+      fail_now(c, Cause::ERROR);
+  }
+  inst.in_service.clear();
+}
+
+void Simulation::fail_now(uint32_t c, Cause cause)
+{
+  Call& call = calls_[c];
+  const double now = engine_.now_s();
+  if (call.abandoned)
+    return;
+  call.abandoned = true; // nothing more will come of it
+  notify_answer(call.instance, now, now - call.issued_s, false);
+  record_outcome(call, cause, now);
+  call_ended(call);
+  if (pools_[call.pool].throttle)
+    pools_[call.pool].throttle->on_failure();
+  if (call.measured)
+    ++stats_.services[call.service].failed[cause];
+  const uint32_t request = call.request;
+  const uint32_t step = call.step;
+  unlink(c);
+  call_failed(request, step, cause);
 }
 
 // ---- bookkeeping --------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ json service_json(const ServiceMetrics& s)
           {"hedges", s.hedges},
           {"wasted_service_s", s.wasted_service_s},
           {"breaker_opens", s.breaker_opens},
+          {"availability", s.availability},
           {"ejections", s.ejections},
           {"throughput_per_s", s.throughput_per_s},
           {"utilization", s.utilization},
@@ -80,6 +81,13 @@ json service_json(const ServiceMetrics& s)
 
 json to_json(const RunResult& r)
 {
+  json faults = json::array();
+  for (const auto& f : r.run.faults)
+    faults.push_back({{"name", f.name},
+                      {"kind", f.kind},
+                      {"service", f.service},
+                      {"start_s", f.start_s},
+                      {"end_s", optional_number(f.end_s)}});
   json workflows = json::object();
   for (const auto& [name, w] : r.workflows)
     workflows[name] = workflow_json(w);
@@ -106,7 +114,8 @@ json to_json(const RunResult& r)
           {"arrivals", r.run.arrivals},
           {"events", r.run.events},
           {"complete", r.run.complete},
-          {"warnings", r.run.warnings}}},
+          {"warnings", r.run.warnings},
+          {"faults", faults}}},
         {"workflows", workflows},
         {"services", services}}},
       {"host",

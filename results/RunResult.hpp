@@ -58,6 +58,7 @@ struct ServiceMetrics {
   uint32_t slots = 0;
   uint64_t offered = 0, completed = 0, canceled = 0, served = 0, retries = 0, hedges = 0;
   uint64_t breaker_opens = 0, ejections = 0;
+  double availability = 1; // time-average share of instances up (not crashed)
   double wasted_service_s = 0;
   Failures failures;
   double throughput_per_s = 0;
@@ -68,6 +69,13 @@ struct ServiceMetrics {
   std::optional<double> cost_per_success_usd;
 };
 
+/** A scheduled fault, as it ran. */
+struct FaultInfo {
+  std::string name, kind, service;
+  double start_s = 0;
+  std::optional<double> end_s; // null: lasts to the end of the run
+};
+
 struct RunInfo {
   double window_start_s = 0, window_end_s = 0, window_s = 0; // measurement window, simulated seconds
   double end_s = 0;                                          // last event, drain included
@@ -75,6 +83,7 @@ struct RunInfo {
   uint64_t events = 0;
   bool complete = true; // false when a bound ended the run early
   std::vector<std::string> warnings;
+  std::vector<FaultInfo> faults;
 };
 
 struct RunContext {

@@ -67,8 +67,9 @@ TEST_CASE("strategy scenarios: hedging after the observed p95 cuts p99 and p99.9
   CHECK(fixed.latency_s.p999 < 0.4 * off.latency_s.p999);
 }
 
-TEST_CASE("strategy scenarios: aggressive retries against a degraded provider storm, a retry budget or throttle bounds them",
-          "[scenarios][strategies]")
+TEST_CASE(
+    "strategy scenarios: aggressive retries against a degraded provider storm, a retry budget or throttle bounds them",
+    "[scenarios][strategies]")
 {
   const auto none_run = test::run_file(STORM, {"orchestrator.retries=~"});
   const auto storm_run = test::run_file(STORM);
@@ -126,8 +127,8 @@ TEST_CASE("strategy scenarios: a circuit breaker withdraws the failing provider 
 
   // least_outstanding without a breaker: the fast-failing provider always has the fewest calls
   // outstanding, and attracts most of the traffic. The breaker fixes that too.
-  const auto lo_off_run = test::run_file(
-    BREAKER, {"orchestrator.circuit_breaker=~", "orchestrator.selection.strategy=least_outstanding"});
+  const auto lo_off_run =
+      test::run_file(BREAKER, {"orchestrator.circuit_breaker=~", "orchestrator.selection.strategy=least_outstanding"});
   const auto lo_on_run = test::run_file(BREAKER, {"orchestrator.selection.strategy=least_outstanding"});
   CHECK(lo_off_run.workflows.at("chat").success_ratio < off.success_ratio);
   CHECK(lo_off_run.services.at("llm-c").offered > c_off.offered);
@@ -186,13 +187,13 @@ TEST_CASE("strategy scenarios: load-aware selection beats random and round robin
   CHECK(random_run.services.at("gpu-old").utilization > p2c_run.services.at("gpu-old").utilization);
 }
 
-TEST_CASE("strategy scenarios: a fallback provider absorbs a tokens per minute rate limit",
-          "[scenarios][strategies]")
+TEST_CASE("strategy scenarios: a fallback provider absorbs a tokens per minute rate limit", "[scenarios][strategies]")
 {
   const auto fb_run = test::run_file(RATE_LIMIT);
   const auto nofb_run = test::run_file(RATE_LIMIT, {"workflows.chat.steps.0.fallback=~"});
-  const auto retry_run = test::run_file(RATE_LIMIT, {"workflows.chat.steps.0.fallback=~",
-                                                     "orchestrator.retries={max_attempts: 3, retry_on: [rate_limited]}"});
+  const auto retry_run = test::run_file(
+      RATE_LIMIT,
+      {"workflows.chat.steps.0.fallback=~", "orchestrator.retries={max_attempts: 3, retry_on: [rate_limited]}"});
   const auto& fb = fb_run.workflows.at("chat");
   const auto& nofb = nofb_run.workflows.at("chat");
   const auto& retried = retry_run.workflows.at("chat");
