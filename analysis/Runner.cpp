@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "analysis/Recovery.hpp"
 #include "models/OfferedLoad.hpp"
 #include "models/ScenarioLoader.hpp"
 #include "orchestrator/Simulation.hpp"
@@ -118,6 +119,8 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     info.start_s = f.start_s;
     if (std::isfinite(f.duration_s))
       info.end_s = f.start_s + f.duration_s;
+    if (st.series)
+      info.recovery_s = recovery_times(s, f, *st.series);
     r.run.faults.push_back(info);
   }
 
@@ -181,6 +184,14 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     if (sv.completed)
       m.cost_per_success_usd = sv.cost_usd / static_cast<double>(sv.completed);
     r.services[sv.name] = m;
+  }
+  if (st.series) {
+    results::Series series;
+    series.interval_s = st.series->get_interval_s();
+    series.points = st.series->size();
+    for (size_t c = 0; c < st.series->columns(); ++c)
+      series.columns.emplace_back(st.series->get_name(c), st.series->get_column(c));
+    r.series = std::move(series);
   }
   return r;
 }

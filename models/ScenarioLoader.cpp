@@ -502,7 +502,7 @@ LatencyModelPtr Loader::latency(const Cursor& c) const
 void Loader::simulation(const Cursor& c, SimulationSpec& out) const
 {
   require_map(c, "the simulation map {seed, requests or duration, warmup}");
-  check_keys(c, {"seed", "requests", "duration", "warmup", "engine"});
+  check_keys(c, {"seed", "requests", "duration", "warmup", "engine", "series"});
   if (auto seed = optional_child(c, "seed"))
     out.seed = count(*seed, 0, (1ULL << 53), "a seed (a whole number >= 0)");
   auto requests = optional_child(c, "requests");
@@ -530,6 +530,21 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
       out.warmup_s = *seconds;
     } else {
       expected(*warmup, "a warm-up share (10%) or duration (60s)");
+    }
+  }
+  if (auto series = optional_child(c, "series")) {
+    if (series->node.IsScalar() && series->node.Scalar() == "none") {
+      out.series_interval_s = 0;
+    } else {
+      require_map(*series, "'none' or a series map {interval: 1s, max_points: 2000}");
+      check_keys(*series, {"interval", "max_points"});
+      if (auto v = optional_child(*series, "interval"))
+        out.series_interval_s = duration(*v);
+      if (auto v = optional_child(*series, "max_points")) {
+        out.series_max_points = static_cast<uint32_t>(count(*v, 2, 1'000'000, "a number of points"));
+        if (out.series_max_points % 2)
+          expected(*v, "an even number of points (points merge in pairs)");
+      }
     }
   }
   if (auto engine = optional_child(c, "engine"))

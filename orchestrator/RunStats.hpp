@@ -9,6 +9,7 @@
 #include "models/Scenario.hpp"
 #include "sim/Histogram.hpp"
 #include "sim/TimeAverage.hpp"
+#include "sim/TimeSeries.hpp"
 
 namespace orchsim::orchestrator {
 
@@ -81,6 +82,9 @@ struct RunStats {
   bool stalled = false;   // ... because simulated time stopped advancing
   std::vector<WorkflowStats> workflows;
   std::vector<ServiceStats> services;
+  /** Per interval, whole run (warm-up and drain included); columns `workflows.<w>.<what>` and
+   *  `services.<s>.<what>`. Unset when the scenario asks for none. */
+  std::optional<sim::TimeSeries> series;
   double window_s() const { return window_end_s - window_start_s; }
 };
 

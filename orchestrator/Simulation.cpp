@@ -85,6 +85,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     stats_.workflows.push_back(std::move(st));
   }
 
+  setup_series();
   const auto& sim = scenario.simulation;
   if (sim.requests && !sim.warmup_s)
     warmup_requests_ = static_cast<uint64_t>(std::floor(sim.warmup_fraction * static_cast<double>(*sim.requests)));
@@ -183,6 +184,8 @@ RunStats Simulation::run()
   }
   if (sim.duration_s)
     engine_.schedule(*sim.duration_s, WINDOW_CLOSE, 0);
+  if (stats_.series)
+    engine_.schedule(stats_.series->get_interval_s(), SERIES_TICK, 0);
   for (uint32_t f = 0; f < scenario_.faults.size(); ++f) {
     const auto& fault = scenario_.faults[f];
     engine_.schedule(fault.start_s, FAULT_START, f);
@@ -238,6 +241,9 @@ void Simulation::on_event(const sim::Event& event)
     case FAULT_END:
       on_fault(event.id, event.kind == FAULT_START);
       break;
+    case SERIES_TICK:
+      on_series_tick();
+      break;
     case BREAKER_CHECK:
       on_breaker_check(event.id);
       break;
@@ -252,6 +258,79 @@ void Simulation::on_event(const sim::Event& event)
       arrivals_stopped_ = true;
       break;
   }
+}
+
+// ---- time series --------------------------------------------------------------------------------
+
+void Simulation::setup_series()
+{
+  const auto& sim = scenario_.simulation;
+  if (sim.series_interval_s <= 0)
+    return;
+  stats_.series.emplace(sim.series_interval_s, sim.series_max_points);
+  auto& series = *stats_.series;
+  using M = sim::TimeSeries::Merge;
+  for (const auto& w : scenario_.workflows) {
+    const std::string p = "workflows." + w.name + ".";
+    series.add_column(p + "arrivals", M::SUM);
+    series.add_column(p + "completed", M::SUM);
+    series.add_column(p + "failed", M::SUM);
+    for (int c = 0; c < models::FAILURE_CAUSES; ++c)
+      series.add_column(p + "failures." + models::to_string(static_cast<Cause>(c)), M::SUM);
+    series.add_column(p + "p50_s", M::MEAN);
+    series.add_column(p + "p99_s", M::MAX);
+    series.add_column(p + "in_flight", M::MEAN);
+  }
+  for (const auto& s : scenario_.services) {
+    const std::string p = "services." + s.name + ".";
+    series.add_column(p + "offered", M::SUM);
+    series.add_column(p + "completed", M::SUM);
+    series.add_column(p + "failed", M::SUM);
+    series.add_column(p + "queue", M::MEAN);
+    series.add_column(p + "busy", M::MEAN);
+    series.add_column(p + "up_instances", M::MEAN);
+    series.add_column(p + "breaker_open", M::MAX);
+  }
+  interval_workflows_.resize(scenario_.workflows.size());
+  interval_services_.resize(scenario_.services.size());
+  series_row_.resize(series.columns());
+}
+
+/** Closes an interval: counts since the last tick, percentiles of the latencies completed in it, and
+ *  gauges as they stand now. Ticks go on while requests arrive or are in flight. */
+void Simulation::on_series_tick()
+{
+  auto& series = *stats_.series;
+  size_t k = 0;
+  for (uint32_t w = 0; w < interval_workflows_.size(); ++w) {
+    auto& iw = interval_workflows_[w];
+    series_row_[k++] = static_cast<double>(iw.arrivals);
+    series_row_[k++] = static_cast<double>(iw.completed);
+    series_row_[k++] = static_cast<double>(iw.failed.total());
+    for (uint64_t n : iw.failed.by_cause)
+      series_row_[k++] = static_cast<double>(n);
+    series_row_[k++] = iw.latency_s.quantile(0.50);
+    series_row_[k++] = iw.latency_s.quantile(0.99);
+    series_row_[k++] = stats_.workflows[w].in_flight.get_level();
+    if (iw.latency_s.get_count() > 0)
+      iw.latency_s.clear();
+    iw.arrivals = iw.completed = 0;
+    iw.failed = FailureCounts{};
+  }
+  for (uint32_t s = 0; s < interval_services_.size(); ++s) {
+    auto& is = interval_services_[s];
+    series_row_[k++] = static_cast<double>(is.offered);
+    series_row_[k++] = static_cast<double>(is.completed);
+    series_row_[k++] = static_cast<double>(is.failed);
+    series_row_[k++] = queued_[s];
+    series_row_[k++] = busy_[s];
+    series_row_[k++] = services_[s].up_instances;
+    series_row_[k++] = services_[s].breaker_open ? 1.0 : 0.0;
+    is = IntervalService{};
+  }
+  series.append(series_row_);
+  if (!arrivals_stopped_ || active_requests_ > 0)
+    engine_.schedule(static_cast<double>(series.size() + 1) * series.get_interval_s(), SERIES_TICK, 0);
 }
 
 // ---- measurement window -------------------------------------------------------------------------
@@ -354,6 +433,8 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   auto& ws = stats_.workflows[workflow];
   if (measured)
     ++ws.offered;
+  if (stats_.series)
+    ++interval_workflows_[workflow].arrivals;
   ws.in_flight.add(now, 1.0);
   ++active_requests_;
   if (std::isfinite(req.deadline_s))
@@ -380,6 +461,11 @@ void Simulation::step_succeeded(uint32_t request, uint32_t step)
   abandon_step_calls(request, step); // lost hedges
   if (--req.steps_left == 0) {
     auto& ws = stats_.workflows[req.workflow];
+    if (stats_.series) {
+      auto& iw = interval_workflows_[req.workflow];
+      ++iw.completed;
+      iw.latency_s.record(engine_.now_s() - req.arrival_s);
+    }
     if (req.measured) {
       const double latency = engine_.now_s() - req.arrival_s;
       ++ws.completed;
@@ -427,6 +513,8 @@ void Simulation::fail_request(uint32_t request, Cause cause)
   }
   if (req.measured)
     ++stats_.workflows[req.workflow].failed[cause];
+  if (stats_.series)
+    ++interval_workflows_[req.workflow].failed[cause];
   finish_request(request);
 }
 

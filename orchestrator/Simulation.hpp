@@ -67,6 +67,7 @@ private:
     DEADLINE,
     BREAKER_CHECK, // a service's breaker has been open for its open duration: let probes through
     FAULT_START,   // id: index into Scenario::faults
+    SERIES_TICK,   // the end of a time-series interval
     FAULT_END,
     OUTLIER_TICK, // a service's outlier detection interval: return ejected instances whose time is up
     WINDOW_OPEN,
@@ -211,9 +212,12 @@ private:
   void on_breaker_check(uint32_t service);
   void on_outlier_tick(uint32_t service);
   void on_fault(uint32_t fault, bool start);
+  void setup_series();
+  void on_series_tick();
   void crash(uint32_t instance);
   /** The call failed at once, before its service ended (its instance crashed). */
   void fail_now(uint32_t call, Cause cause);
+  void count_call_failure(uint32_t service, Cause cause, bool measured);
   void set_busy(uint32_t service, int delta);
   void set_queued(uint32_t service, int delta);
   void free_call(uint32_t call);
@@ -242,6 +246,19 @@ private:
   bool window_open_ = false;
   bool window_closed_ = false;
   RunStats stats_;
+
+  /** What happened since the last series tick (whole run, not only measured requests). */
+  struct IntervalWorkflow {
+    uint64_t arrivals = 0, completed = 0;
+    FailureCounts failed;
+    sim::Histogram latency_s;
+  };
+  struct IntervalService {
+    uint64_t offered = 0, completed = 0, failed = 0;
+  };
+  std::vector<IntervalWorkflow> interval_workflows_;
+  std::vector<IntervalService> interval_services_;
+  std::vector<double> series_row_;
 };
 
 } // namespace orchsim::orchestrator

@@ -40,10 +40,9 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   const auto& svc = scenario_.services[inst.service];
   auto& ss = stats_.services[inst.service];
   if (auto refused = admit(inst.service, st.tokens, now)) {
-    if (req.measured) {
+    if (req.measured)
       ++ss.offered;
-      ++ss.failed[*refused];
-    }
+    count_call_failure(inst.service, *refused, req.measured);
     if (kind == CallKind::RETRY && pool.budget)
       pool.budget->on_retry_end(); // granted, never started
     if (kind != CallKind::HEDGE)
@@ -77,6 +76,8 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   if (pool.budget && kind == CallKind::FIRST)
     pool.budget->on_request(now);
   notify_issue(instance, now);
+  if (stats_.series)
+    ++interval_services_[inst.service].offered;
   if (call.measured) {
     ++ss.offered;
     ss.retries += kind == CallKind::RETRY;
@@ -92,8 +93,7 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     record_outcome(call, Cause::REJECTED, now);
     call_ended(call);
     unlink(c);
-    if (call.measured)
-      ++ss.failed[Cause::REJECTED];
+    count_call_failure(inst.service, Cause::REJECTED, call.measured);
     if (pool.throttle)
       pool.throttle->on_failure();
     free_call(c);
@@ -202,12 +202,14 @@ void Simulation::on_call_done(uint32_t c)
   const uint32_t request = call.request;
   const uint32_t step = call.step;
   const uint32_t call_service = call.service;
-  if (call.measured) {
-    if (success) {
+  if (!success) {
+    count_call_failure(call_service, Cause::ERROR, call.measured);
+  } else {
+    if (stats_.series)
+      ++interval_services_[call_service].completed;
+    if (call.measured) {
       ++ss.completed;
       ss.latency_s.record(latency);
-    } else {
-      ++ss.failed[Cause::ERROR];
     }
   }
   free_call(c);
@@ -228,8 +230,7 @@ void Simulation::on_call_timeout(uint32_t c)
   CandidatePool& pool = pools_[call.pool];
   if (pool.throttle)
     pool.throttle->on_failure();
-  if (call.measured)
-    ++stats_.services[call.service].failed[Cause::TIMEOUT];
+  count_call_failure(call.service, Cause::TIMEOUT, call.measured);
   const uint32_t request = call.request;
   const uint32_t step = call.step;
   record_outcome(call, Cause::TIMEOUT, engine_.now_s());
@@ -591,8 +592,7 @@ void Simulation::fail_now(uint32_t c, Cause cause)
   call_ended(call);
   if (pools_[call.pool].throttle)
     pools_[call.pool].throttle->on_failure();
-  if (call.measured)
-    ++stats_.services[call.service].failed[cause];
+  count_call_failure(call.service, cause, call.measured);
   const uint32_t request = call.request;
   const uint32_t step = call.step;
   unlink(c);
@@ -600,6 +600,14 @@ void Simulation::fail_now(uint32_t c, Cause cause)
 }
 
 // ---- bookkeeping --------------------------------------------------------------------------------
+
+void Simulation::count_call_failure(uint32_t service, Cause cause, bool measured)
+{
+  if (measured)
+    ++stats_.services[service].failed[cause];
+  if (stats_.series)
+    ++interval_services_[service].failed;
+}
 
 void Simulation::notify_issue(uint32_t instance, double now_s)
 {

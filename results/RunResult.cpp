@@ -82,12 +82,30 @@ json service_json(const ServiceMetrics& s)
 json to_json(const RunResult& r)
 {
   json faults = json::array();
-  for (const auto& f : r.run.faults)
+  for (const auto& f : r.run.faults) {
+    json recovery = json::object();
+    for (const auto& [workflow, seconds] : f.recovery_s)
+      recovery[workflow] = optional_number(seconds);
     faults.push_back({{"name", f.name},
                       {"kind", f.kind},
                       {"service", f.service},
                       {"start_s", f.start_s},
-                      {"end_s", optional_number(f.end_s)}});
+                      {"end_s", optional_number(f.end_s)},
+                      {"recovery_s", recovery}});
+  }
+  json series = nullptr;
+  if (r.series) {
+    series = {{"interval_s", r.series->interval_s},
+              {"points", r.series->points},
+              {"workflows", json::object()},
+              {"services", json::object()}};
+    for (const auto& [name, values] : r.series->columns) {
+      // `workflows.<w>.<what>`: names hold no dots, so the first two split the path.
+      const auto first = name.find('.');
+      const auto second = name.find('.', first + 1);
+      series[name.substr(0, first)][name.substr(first + 1, second - first - 1)][name.substr(second + 1)] = values;
+    }
+  }
   json workflows = json::object();
   for (const auto& [name, w] : r.workflows)
     workflows[name] = workflow_json(w);
@@ -117,7 +135,8 @@ json to_json(const RunResult& r)
           {"warnings", r.run.warnings},
           {"faults", faults}}},
         {"workflows", workflows},
-        {"services", services}}},
+        {"services", services},
+        {"series", series}}},
       {"host",
        {{"wall_time_s", r.host.wall_time_s},
         {"events_per_wall_s", r.host.events_per_wall_s},

@@ -73,7 +73,16 @@ struct ServiceMetrics {
 struct FaultInfo {
   std::string name, kind, service;
   double start_s = 0;
-  std::optional<double> end_s; // null: lasts to the end of the run
+  std::optional<double> end_s;                             // null: lasts to the end of the run
+  std::map<std::string, std::optional<double>> recovery_s; // per workflow calling the service (docs/METRICS.md)
+};
+
+/** Per-interval series of the whole run: column `workflows.<w>.<what>` or `services.<s>.<what>`,
+ *  point i covering [i x interval_s, (i + 1) x interval_s). */
+struct Series {
+  double interval_s = 0;
+  size_t points = 0;
+  std::vector<std::pair<std::string, std::vector<double>>> columns;
 };
 
 struct RunInfo {
@@ -107,6 +116,7 @@ struct RunResult {
   RunInfo run;
   std::map<std::string, WorkflowMetrics> workflows;
   std::map<std::string, ServiceMetrics> services;
+  std::optional<Series> series;
   HostInfo host;
 };
 

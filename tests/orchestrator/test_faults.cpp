@@ -78,3 +78,63 @@ TEST_CASE("determinism: byte-identical results with faults, breakers and outlier
       "{consecutive_errors: 3, max_ejection_percent: 50}, retries: {max_attempts: 2}}"};
   CHECK(test::deterministic_json(test::run_text(yaml, o)) == test::deterministic_json(test::run_text(yaml, o)));
 }
+
+TEST_CASE("faults: time to recover after a fault, from the per-interval series", "[orchestrator][faults]")
+{
+  // One server at rho = 0.5; a latency fault x4 for 60 s makes it overloaded (rho = 2), so a queue of
+  // about 0.5 x 60 x 10 = 300 calls' worth builds up and drains at the spare rate after the fault:
+  // p99 stays high for tens of seconds after the end. A crash of one of two ample instances, by
+  // contrast, leaves nothing to drain: recovered at once.
+  const std::string yaml = R"(
+simulation: {seed: 2, duration: 1000s, series: {interval: 1s, max_points: 2000}}
+services:
+  s: {concurrency: 1, latency: {dist: exponential, mean: 50ms}}
+  t: {instances: 2, concurrency: 100, latency: 50ms}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+  v: {steps: [{name: only, service: t}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 10/s}}
+  - {workflow: v, arrival: {process: poisson, rate: 10/s}}
+orchestrator: {selection: {strategy: round_robin}}
+faults:
+  - {type: latency, service: s, multiplier: 4, at: 300s, duration: 60s}
+  - {type: crash, service: t, instances: [0], at: 500s, duration: 60s}
+)";
+  const auto r = test::run_text(yaml);
+  REQUIRE(r.series);
+  CHECK(r.series->interval_s == 1.0);
+  REQUIRE(r.run.faults.size() == 2);
+  const auto& slow = r.run.faults[0].recovery_s;
+  REQUIRE(slow.count("w") == 1);
+  REQUIRE(slow.at("w").has_value());
+  CHECK(*slow.at("w") > 10.0);
+  CHECK(*slow.at("w") < 200.0);
+  const auto& crash = r.run.faults[1].recovery_s;
+  REQUIRE(crash.at("v").has_value());
+  CHECK(*crash.at("v") <= 1.0);
+  CHECK(r.run.faults[1].recovery_s.count("w") == 0); // w does not call t
+}
+
+TEST_CASE("time series: counts per interval add up to the run's, memory stays bounded", "[orchestrator]")
+{
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, requests: 100000, series: {interval: 1s, max_points: 100}}
+services:
+  s: {concurrency: 10, latency: {dist: exponential, mean: 100ms}}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 50/s}}
+)");
+  REQUIRE(r.series);
+  // 2000 s of arrivals in at most 100 points: the interval doubled to 32 s (2000 / 32 = 63 points).
+  CHECK(r.series->points <= 100);
+  CHECK(r.series->interval_s == 32.0);
+  double arrivals = 0;
+  for (const auto& [name, values] : r.series->columns)
+    if (name == "workflows.w.arrivals")
+      for (double v : values)
+        arrivals += v;
+  CHECK(arrivals == 100000); // no warm-up here: every arrival is in the window and in the series
+}
