@@ -1,5 +1,6 @@
 #include "analysis/Report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -63,17 +64,21 @@ std::string summary_table(const results::RunResult& r)
                seconds(w.latency_s.p999).c_str(), money(w.cost_per_success_usd).c_str(), slo.c_str());
   }
   out += "\n";
-  out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",
-                "queue", "mean", "p99", "errors", "rejects", "cost");
+  // Success among the calls whose answer was awaited: hedged copies that lost and calls of failed
+  // requests (canceled) are left out.
+  out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",
+                "queue", "mean", "p99", "errors", "rejects", "429s", "cost");
   for (const auto& [name, s] : r.services) {
     if (s.offered == 0 && s.served == 0)
       continue;
-    const double ok = s.offered ? 100.0 * static_cast<double>(s.completed) / static_cast<double>(s.offered) : 0.0;
-    out += format("%-22s %9llu %7.2f%% %9.4g %6.1f%% %8.3g %9s %9s %8llu %8llu %10s\n", name.c_str(),
-                  static_cast<unsigned long long>(s.offered), ok, s.throughput_per_s, 100.0 * s.utilization,
-                  s.mean_queue_length, seconds(s.latency_s.mean).c_str(), seconds(s.latency_s.p99).c_str(),
-                  static_cast<unsigned long long>(s.failures.error),
-                  static_cast<unsigned long long>(s.failures.rejected), money(s.cost_usd).c_str());
+    const double awaited = static_cast<double>(s.offered - std::min(s.offered, s.canceled));
+    const double ok = awaited > 0 ? 100.0 * static_cast<double>(s.completed) / awaited : 0.0;
+    out +=
+        format("%-22s %9llu %7.2f%% %9.4g %6.1f%% %8.3g %9s %9s %8llu %8llu %8llu %10s\n", name.c_str(),
+               static_cast<unsigned long long>(s.offered), ok, s.throughput_per_s, 100.0 * s.utilization,
+               s.mean_queue_length, seconds(s.latency_s.mean).c_str(), seconds(s.latency_s.p99).c_str(),
+               static_cast<unsigned long long>(s.failures.error), static_cast<unsigned long long>(s.failures.rejected),
+               static_cast<unsigned long long>(s.failures.rate_limited), money(s.cost_usd).c_str());
   }
   return out; // warnings go to stderr (cli), not into the table
 }

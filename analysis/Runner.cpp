@@ -142,6 +142,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.escalations = w.escalations;
     m.calls_per_request = w.offered ? static_cast<double>(w.calls) / static_cast<double>(w.offered) : 0.0;
     m.wasted_service_s = w.wasted_service_s;
+    m.hedge_service_s = w.hedge_service_s;
     m.cost_usd = w.cost_usd;
     if (w.completed) {
       m.cost_per_success_usd = w.cost_usd / static_cast<double>(w.completed);
@@ -170,6 +171,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.retries = sv.retries;
     m.hedges = sv.hedges;
     m.wasted_service_s = sv.wasted_service_s;
+    m.hedge_service_s = sv.hedge_service_s;
     m.breaker_opens = sv.breaker_opens;
     m.availability = sv.instances ? sv.up_instances.mean() / sv.instances : 1.0;
     if (st.window_s() <= 0)

@@ -40,6 +40,7 @@ struct WorkflowStats {
   uint64_t fallbacks = 0;        // ... of which calls to a step's fallback service
   uint64_t escalations = 0;      // cascade steps that moved on to a costlier service
   double wasted_service_s = 0.0; // service time spent on calls nobody waited for any more
+  double hedge_service_s = 0.0;  // service time of hedged extra copies (what hedging added)
   sim::Histogram latency_s;      // arrival to completion of successful requests
   double cost_usd = 0.0;         // every call of measured requests that a service served
   double quality_sum = 0.0;      // sum over successes of the mean quality of the services that answered
@@ -60,6 +61,7 @@ struct ServiceStats {
   uint64_t retries = 0;          // offered calls that were retries
   uint64_t hedges = 0;           // offered calls that were hedged extra copies
   double wasted_service_s = 0.0; // service time of served calls nobody waited for any more
+  double hedge_service_s = 0.0;  // ... of which hedged extra copies
   uint64_t breaker_opens = 0;    // times the service's circuit breaker opened
   uint64_t ejections = 0;        // instance ejections by outlier detection
   sim::Histogram latency_s;      // issue to answer of completed calls (queueing + service)

@@ -139,8 +139,9 @@ private:
   /** The orchestrator's per-service policies and what they need to know. */
   struct ServiceState {
     uint32_t first_instance = 0;
-    uint32_t in_flight = 0;    // calls the orchestrator waits for (the concurrency limit's measure)
-    bool breaker_open = false; // instances withdrawn from selection until BREAKER_CHECK
+    uint32_t in_flight = 0;            // calls the orchestrator waits for (the concurrency limit's measure)
+    bool breaker_open = false;         // instances withdrawn from selection (breaker open, or half-open and full)
+    double breaker_opened_at_s = -1.0; // the opening already acted on
     uint32_t up_instances = 0;
     double latency_multiplier = 1.0;                           // a latency fault
     std::optional<double> error_probability;                   // an error fault
@@ -210,6 +211,8 @@ private:
   void record_outcome(const Call& call, std::optional<Cause> failure, double now_s);
   void update_availability(uint32_t instance);
   void on_breaker_check(uint32_t service);
+  /** Takes a service's instances out of selection (its breaker refuses calls) or puts them back. */
+  void withdraw(uint32_t service, bool withdrawn);
   void on_outlier_tick(uint32_t service);
   void on_fault(uint32_t fault, bool start);
   void setup_series();

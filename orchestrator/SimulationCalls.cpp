@@ -28,7 +28,16 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     ws.fallbacks += kind == CallKind::FALLBACK;
   }
 
-  const uint32_t instance = pool.selector->pick(PickContext{now, req.arrival_key});
+  uint32_t instance = pool.selector->pick(PickContext{now, req.arrival_key});
+  // A half-open breaker whose probes are all out refuses the call and withdraws its service: pick
+  // again among the others (at most once per candidate service).
+  for (size_t again = 0; instance != Selector::NONE && again < pool.services.size(); ++again) {
+    ServiceState& state = services_[instances_[instance].service];
+    if (!state.breaker || state.breaker_open || state.breaker->would_allow(now))
+      break;
+    withdraw(instances_[instance].service, true);
+    instance = pool.selector->pick(PickContext{now, req.arrival_key});
+  }
   if (instance == Selector::NONE) {
     if (kind == CallKind::RETRY && pool.budget)
       pool.budget->on_retry_end(); // granted, never started
@@ -177,6 +186,10 @@ void Simulation::on_call_done(uint32_t c)
     if (call.abandoned) {
       ss.wasted_service_s += call.service_s;
       ws.wasted_service_s += call.service_s;
+    }
+    if (call.kind == CallKind::HEDGE) {
+      ss.hedge_service_s += call.service_s;
+      ws.hedge_service_s += call.service_s;
     }
   }
   if (call.abandoned) {
@@ -457,16 +470,19 @@ void Simulation::record_outcome(const Call& call, std::optional<Cause> failure, 
       state.breaker->on_failure(now_s);
     else
       state.breaker->on_success(now_s);
-    if (!state.breaker_open && state.breaker->get_state(now_s) == coordination::CircuitBreaker::State::OPEN) {
-      state.breaker_open = true; // withdrawn from selection, so capability steps go elsewhere
+    const auto breaker_state = state.breaker->get_state(now_s);
+    if (breaker_state == coordination::CircuitBreaker::State::OPEN &&
+        state.breaker->get_opened_at_s() != state.breaker_opened_at_s) {
+      // Newly opened: withdrawn from selection, so capability steps go elsewhere, until it may probe.
+      state.breaker_opened_at_s = state.breaker->get_opened_at_s();
       if (window_open_ && !window_closed_)
         ++stats_.services[call.service].breaker_opens;
-      const auto& svc = scenario_.services[call.service];
-      for (uint32_t i = 0; i < svc.instances; ++i)
-        update_availability(state.first_instance + i);
+      withdraw(call.service, true);
       // Resilience4j half-opens strictly after the open duration.
-      const double reopen = now_s + state.breaker->get_options().open_duration_s;
+      const double reopen = state.breaker_opened_at_s + state.breaker->get_options().open_duration_s;
       engine_.schedule(std::nextafter(reopen, models::INF), BREAKER_CHECK, call.service);
+    } else if (breaker_state == coordination::CircuitBreaker::State::CLOSED && state.breaker_open) {
+      withdraw(call.service, false); // the probes succeeded
     }
   }
   if (state.outliers && failure != Cause::REJECTED &&
@@ -488,8 +504,15 @@ void Simulation::update_availability(uint32_t instance)
 
 void Simulation::on_breaker_check(uint32_t service)
 {
+  withdraw(service, false); // the breaker itself admits the half-open probes from now on
+}
+
+void Simulation::withdraw(uint32_t service, bool withdrawn)
+{
   ServiceState& state = services_[service];
-  state.breaker_open = false; // the breaker itself admits the half-open probes from now on
+  if (state.breaker_open == withdrawn)
+    return;
+  state.breaker_open = withdrawn;
   const auto& svc = scenario_.services[service];
   for (uint32_t i = 0; i < svc.instances; ++i)
     update_availability(state.first_instance + i);

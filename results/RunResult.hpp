@@ -48,6 +48,7 @@ struct WorkflowMetrics {
   uint64_t escalations = 0;                                   // cascade steps that moved on to a costlier service
   double calls_per_request = 0;                               // calls / offered: the load amplification of coordination
   double wasted_service_s = 0;                                // service time of calls nobody waited for any more
+  double hedge_service_s = 0; // service time of hedged extra copies: the work hedging added
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
   std::optional<double> mean_quality; // mean over successes of the answering services' quality
@@ -60,6 +61,7 @@ struct ServiceMetrics {
   uint64_t breaker_opens = 0, ejections = 0;
   double availability = 1; // time-average share of instances up (not crashed)
   double wasted_service_s = 0;
+  double hedge_service_s = 0;
   Failures failures;
   double throughput_per_s = 0;
   double utilization = 0;       // time-average busy slots / slots

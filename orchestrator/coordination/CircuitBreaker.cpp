@@ -37,6 +37,13 @@ bool CircuitBreaker::allow(double now_s)
   return false;
 }
 
+bool CircuitBreaker::would_allow(double now_s)
+{
+  maybe_half_open(now_s);
+  return state_ == State::CLOSED ||
+         (state_ == State::HALF_OPEN && probes_admitted_ < options_.permitted_calls_in_half_open);
+}
+
 CircuitBreaker::State CircuitBreaker::get_state(double now_s)
 {
   maybe_half_open(now_s);

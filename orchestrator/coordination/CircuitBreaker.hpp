@@ -50,6 +50,8 @@ public:
   /** May a call be sent now? Moves OPEN -> HALF_OPEN when the open duration has elapsed and counts the
    *  probes admitted in HALF_OPEN. A refused call is counted in get_rejected_count(). */
   bool allow(double now_s);
+  /** Would allow() admit a call now? The same answer, without counting a probe or a refusal. */
+  bool would_allow(double now_s);
   void on_success(double now_s) { on_outcome(false, now_s); }
   void on_failure(double now_s) { on_outcome(true, now_s); }
   /** The state now, after the OPEN -> HALF_OPEN move if it is due (so it reads as an automatic transition). */

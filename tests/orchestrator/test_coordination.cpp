@@ -606,3 +606,23 @@ TEST_CASE("coordination::QuantileTracker: forgets samples older than the window"
 }
 
 } // namespace
+
+TEST_CASE("coordination::CircuitBreaker: would_allow answers as allow does, without counting",
+          "[orchestrator][coordination]")
+{
+  orchsim::orchestrator::coordination::CircuitBreaker::Options o;
+  o.consecutive_failures = 1;
+  o.failure_rate_threshold_percent.reset();
+  o.open_duration_s = 10;
+  o.permitted_calls_in_half_open = 2;
+  orchsim::orchestrator::coordination::CircuitBreaker b(o);
+  CHECK(b.would_allow(0));
+  b.on_failure(0); // opens
+  CHECK_FALSE(b.would_allow(5));
+  CHECK(b.would_allow(11)); // half-open, two probes left
+  CHECK(b.would_allow(11));
+  CHECK(b.allow(11));
+  CHECK(b.allow(11));
+  CHECK_FALSE(b.would_allow(11)); // both probes out
+  CHECK(b.get_rejected_count() == 0);
+}

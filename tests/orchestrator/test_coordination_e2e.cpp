@@ -101,6 +101,9 @@ TEST_CASE("coordination: a hedge after a fixed delay gives the analytic tail of 
   CHECK(w.failed == 0);
   CHECK(w.wasted_service_s > 0);
   CHECK(r.services.at("s").canceled == w.hedges);
+  // Every copy runs to completion (abandoned copies too), so the work hedging added is one mean
+  // service time per hedge: hedge_service_s / hedges = 1 s.
+  CHECK(w.hedge_service_s / w.hedges == Approx(1.0).epsilon(0.02));
 }
 
 TEST_CASE("coordination: hedging after the observed percentile hedges about 1 - p of the calls",
