@@ -179,7 +179,12 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.ejections = sv.ejections;
     m.failures = failures(sv.failed);
     m.throughput_per_s = per_s(static_cast<double>(sv.completed));
-    m.utilization = sv.slots ? sv.busy_slots.mean() / sv.slots : 0.0;
+    const double ready_slots = sv.ready_slots.mean();
+    m.utilization = ready_slots > 0 ? sv.busy_slots.mean() / ready_slots : 0.0;
+    m.mean_instances = sv.provisioned.mean();
+    m.instance_cost_usd = m.mean_instances * window / 3600.0 * sv.instance_hour_usd;
+    m.scale_ups = sv.scale_ups;
+    m.scale_downs = sv.scale_downs;
     m.mean_queue_length = sv.queued.mean();
     m.latency_s = summarize(sv.latency_s);
     m.cost_usd = sv.cost_usd;

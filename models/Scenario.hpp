@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "models/Distribution.hpp"
@@ -26,6 +27,15 @@ struct ServiceCost {
   double per_output_token_usd = 0.0;
 };
 
+/** Instances added and removed during the run by an autoscaler (Kubernetes HPA or Knative KPA). */
+struct AutoscalingSpec {
+  std::variant<HpaOptions, KnativeOptions> policy; // min/max instances inside (min_replicas / min_scale)
+  double cold_start_s = 0.0;                       // a new instance serves this long after it is asked for
+  double instance_hour_usd = 0.0;                  // price of one instance provisioned for an hour
+  uint32_t get_min() const;
+  uint32_t get_max() const;
+};
+
 struct ServiceSpec {
   std::string name;
   std::vector<std::string> capabilities;
@@ -39,6 +49,7 @@ struct ServiceSpec {
   DistributionPtr quality_model;                // draws one answer's quality (cascades); nullptr: always `quality`
   double weight = 1.0;                          // relative share for weighted selection strategies, > 0
   std::optional<RateLimiterOptions> rate_limit; // the provider's limits: calls beyond them are refused (429)
+  std::optional<AutoscalingSpec> autoscaling;   // `instances` is then the starting count
 };
 
 struct StepSpec {

@@ -336,6 +336,7 @@ private:
   OutlierDetectorOptions outlier_detection(const Cursor& c) const;
   ConcurrencyLimitOptions concurrency_limit(const Cursor& c) const;
   RateLimiterOptions rate_limit(const Cursor& c) const;
+  AutoscalingSpec autoscaling(const Cursor& c) const;
   SloSpec slo(const Cursor& c) const;
 
   Document doc_;
@@ -555,7 +556,7 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
   check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
-                 "quality", "weight", "rate_limit"});
+                 "quality", "weight", "rate_limit", "autoscaling"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -597,6 +598,14 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
   }
   if (auto limit = optional_child(c, "rate_limit"))
     s.rate_limit = rate_limit(*limit);
+  if (auto scaling = optional_child(c, "autoscaling")) {
+    s.autoscaling = autoscaling(*scaling);
+    const uint32_t lo = s.autoscaling->get_min(), hi = s.autoscaling->get_max();
+    if (s.instances < lo || s.instances > hi)
+      fail(optional_child(c, "instances") ? *optional_child(c, "instances") : c,
+           "expected a starting instance count in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+               "] (the autoscaler's min and max), found " + std::to_string(s.instances));
+  }
   if (auto weight = optional_child(c, "weight"))
     s.weight = positive(*weight, "a weight > 0");
   if (auto quality = optional_child(c, "quality")) {
@@ -1141,6 +1150,63 @@ RateLimiterOptions Loader::rate_limit(const Cursor& c) const
   return o;
 }
 
+AutoscalingSpec Loader::autoscaling(const Cursor& c) const
+{
+  require_map(c, "an autoscaling map {policy: hpa|knative, min, max, ...}");
+  const bool knative = choice<bool>(child(c, "policy"), {{"hpa", false}, {"knative", true}});
+  AutoscalingSpec spec;
+  const auto min_c = child(c, "min");
+  const auto max_c = child(c, "max");
+  const auto lo = static_cast<uint32_t>(count(min_c, 1, 100'000, "a minimum instance count"));
+  const auto hi = static_cast<uint32_t>(count(max_c, 1, 100'000, "a maximum instance count"));
+  if (hi < lo)
+    fail(max_c, "expected max >= min (" + std::to_string(lo) + "), found " + std::to_string(hi));
+  if (auto v = optional_child(c, "cold_start"))
+    spec.cold_start_s = duration(*v, true);
+  if (auto v = optional_child(c, "instance_hour_usd"))
+    spec.instance_hour_usd = number(*v, 0, 1e6, "a price in USD");
+  if (!knative) {
+    check_keys(c, {"policy", "min", "max", "cold_start", "instance_hour_usd", "target_utilization", "tolerance",
+                   "sync_period", "scale_down_stabilization"});
+    HpaOptions o;
+    o.min_replicas = lo;
+    o.max_replicas = hi;
+    if (auto v = optional_child(c, "target_utilization")) {
+      auto share = parse_fraction(scalar(*v, "a utilization (70%)"));
+      if (!share || *share <= 0)
+        expected(*v, "a target utilization in (0, 100%] (70%)");
+      o.target_value = *share;
+    }
+    if (auto v = optional_child(c, "tolerance"))
+      o.tolerance = number(*v, 0, 10, "a tolerance");
+    if (auto v = optional_child(c, "sync_period"))
+      o.sync_period_s = duration(*v);
+    if (auto v = optional_child(c, "scale_down_stabilization"))
+      o.scale_down.stabilization_window_s = duration(*v, true);
+    checked(c, o);
+    spec.policy = o;
+  } else {
+    check_keys(c, {"policy", "min", "max", "cold_start", "instance_hour_usd", "target_concurrency", "stable_window",
+                   "panic_window_percentage", "panic_threshold_percentage"});
+    KnativeOptions o;
+    o.min_scale = lo;
+    o.max_scale = hi;
+    if (auto v = optional_child(c, "target_concurrency")) {
+      o.container_concurrency_target = positive(*v, "a concurrency per instance > 0");
+      o.target_utilization = 1.0; // the target is given as it is aimed at
+    }
+    if (auto v = optional_child(c, "stable_window"))
+      o.stable_window_s = duration(*v);
+    if (auto v = optional_child(c, "panic_window_percentage"))
+      o.panic_window_percentage = number(*v, 0, 100, "a percentage");
+    if (auto v = optional_child(c, "panic_threshold_percentage"))
+      o.panic_threshold_percentage = number(*v, 0, 10000, "a percentage");
+    checked(c, o);
+    spec.policy = o;
+  }
+  return spec;
+}
+
 void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
 {
   require_map(c, "the orchestrator map {selection, timeout, deadline, retries, hedging}");
@@ -1469,6 +1535,20 @@ std::string apply_override(YAML::Node& root, const std::string& text)
 }
 
 } // namespace
+
+uint32_t AutoscalingSpec::get_min() const
+{
+  if (const auto* hpa = std::get_if<HpaOptions>(&policy))
+    return hpa->min_replicas;
+  return std::get<KnativeOptions>(policy).min_scale;
+}
+
+uint32_t AutoscalingSpec::get_max() const
+{
+  if (const auto* hpa = std::get_if<HpaOptions>(&policy))
+    return hpa->max_replicas;
+  return std::get<KnativeOptions>(policy).max_scale;
+}
 
 const char* to_string(FailureCause cause)
 {

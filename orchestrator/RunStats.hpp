@@ -66,9 +66,13 @@ struct ServiceStats {
   uint64_t ejections = 0;        // instance ejections by outlier detection
   sim::Histogram latency_s;      // issue to answer of completed calls (queueing + service)
   double cost_usd = 0.0;
-  sim::TimeAverage busy_slots;   // all calls, over the window
-  sim::TimeAverage queued;       // waiting calls, over the window
-  sim::TimeAverage up_instances; // instances not crashed, over the window
+  sim::TimeAverage busy_slots;             // all calls, over the window
+  sim::TimeAverage queued;                 // waiting calls, over the window
+  sim::TimeAverage up_instances;           // instances not crashed, over the window
+  sim::TimeAverage provisioned;            // instances provisioned (starting, serving or draining), over the window
+  sim::TimeAverage ready_slots;            // slots of serving instances, over the window
+  uint64_t scale_ups = 0, scale_downs = 0; // autoscaler decisions that added or removed instances
+  double instance_hour_usd = 0.0;
   uint32_t instances = 0;
 };
 

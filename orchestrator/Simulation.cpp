@@ -45,16 +45,30 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
       state.rate_limit.emplace(*svc.rate_limit);
     if (orch.concurrency_limit)
       state.concurrency = capacity::make_concurrency_limit(*orch.concurrency_limit);
+    state.allocated = svc.autoscaling ? svc.autoscaling->get_max() : svc.instances;
     if (orch.outlier_detection)
-      state.outliers.emplace(svc.instances, *orch.outlier_detection);
-    for (uint32_t i = 0; i < svc.instances; ++i)
-      instances_.push_back(Instance{
-          s, 0, 0, {}, sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i)), {}, false, false, {}});
+      state.outliers.emplace(state.allocated, *orch.outlier_detection);
+    if (svc.autoscaling) {
+      if (const auto* hpa = std::get_if<models::HpaOptions>(&svc.autoscaling->policy))
+        state.hpa.emplace(*hpa);
+      else
+        state.kpa.emplace(std::get<models::KnativeOptions>(svc.autoscaling->policy));
+    }
+    for (uint32_t i = 0; i < state.allocated; ++i) {
+      Instance inst;
+      inst.service = s;
+      inst.rng = sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i));
+      inst.life = i < svc.instances ? Instance::Life::ACTIVE : Instance::Life::INACTIVE;
+      instances_.push_back(std::move(inst));
+    }
     ServiceStats st;
     st.name = svc.name;
     st.slots = svc.instances * svc.concurrency;
     st.instances = svc.instances;
     st.up_instances.set(0.0, svc.instances);
+    st.provisioned.set(0.0, svc.instances);
+    st.ready_slots.set(0.0, static_cast<double>(svc.instances) * svc.concurrency);
+    st.instance_hour_usd = svc.autoscaling ? svc.autoscaling->instance_hour_usd : 0.0;
     state.up_instances = svc.instances;
     stats_.services.push_back(std::move(st));
   }
@@ -121,7 +135,7 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
   std::vector<uint32_t> service_first(s.services.size());
   for (uint32_t i = 0; i < s.services.size(); ++i) {
     service_first[i] = first_instance;
-    first_instance += s.services[i].instances;
+    first_instance += services_[i].allocated;
   }
   for (uint32_t svc : services) {
     const auto& spec = s.services[svc];
@@ -132,7 +146,7 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     m.expected_latency_s = spec.latency->mean_s(tokens).value_or(1.0);
     m.expected_cost_usd = expected_cost_usd(svc);
     m.quality = spec.quality.value_or(0.0);
-    for (uint32_t i = 0; i < spec.instances; ++i) {
+    for (uint32_t i = 0; i < services_[svc].allocated; ++i) {
       m.instance = service_first[svc] + i;
       members.push_back(m);
       instances_[m.instance].pools.push_back(p);
@@ -155,6 +169,10 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     pool.latency.emplace(o);
   }
   pools_.push_back(std::move(pool));
+  for (uint32_t svc : services) // instances not provisioned yet (autoscaling) cannot be picked
+    for (uint32_t i = 0; i < services_[svc].allocated; ++i)
+      if (instances_[service_first[svc] + i].life != Instance::Life::ACTIVE)
+        pools_[p].selector->set_available(service_first[svc] + i, false);
   return p;
 }
 
@@ -191,6 +209,12 @@ RunStats Simulation::run()
     engine_.schedule(fault.start_s, FAULT_START, f);
     if (std::isfinite(fault.duration_s))
       engine_.schedule(fault.start_s + fault.duration_s, FAULT_END, f);
+  }
+  for (uint32_t s = 0; s < services_.size(); ++s) {
+    if (services_[s].hpa)
+      engine_.schedule(services_[s].hpa->get_options().sync_period_s, AUTOSCALE, s);
+    if (services_[s].kpa)
+      engine_.schedule(1.0, AUTOSCALE, s); // Knative scrapes concurrency once a second
   }
   for (uint32_t s = 0; s < services_.size(); ++s)
     if (services_[s].outliers)
@@ -241,6 +265,12 @@ void Simulation::on_event(const sim::Event& event)
     case FAULT_END:
       on_fault(event.id, event.kind == FAULT_START);
       break;
+    case AUTOSCALE:
+      on_autoscale(event.id);
+      break;
+    case INSTANCE_READY:
+      on_instance_ready(event.id, event.gen);
+      break;
     case SERIES_TICK:
       on_series_tick();
       break;
@@ -289,6 +319,7 @@ void Simulation::setup_series()
     series.add_column(p + "queue", M::MEAN);
     series.add_column(p + "busy", M::MEAN);
     series.add_column(p + "up_instances", M::MEAN);
+    series.add_column(p + "instances", M::MEAN);
     series.add_column(p + "breaker_open", M::MAX);
   }
   interval_workflows_.resize(scenario_.workflows.size());
@@ -325,6 +356,7 @@ void Simulation::on_series_tick()
     series_row_[k++] = queued_[s];
     series_row_[k++] = busy_[s];
     series_row_[k++] = services_[s].up_instances;
+    series_row_[k++] = stats_.services[s].provisioned.get_level();
     series_row_[k++] = services_[s].breaker_open ? 1.0 : 0.0;
     is = IntervalService{};
   }
@@ -346,6 +378,8 @@ void Simulation::open_window()
     s.busy_slots.start(now);
     s.queued.start(now);
     s.up_instances.start(now);
+    s.provisioned.start(now);
+    s.ready_slots.start(now);
   }
   for (auto& w : stats_.workflows)
     w.in_flight.start(now);
@@ -364,6 +398,8 @@ void Simulation::close_window()
     s.busy_slots.stop(now);
     s.queued.stop(now);
     s.up_instances.stop(now);
+    s.provisioned.stop(now);
+    s.ready_slots.stop(now);
   }
   for (auto& w : stats_.workflows)
     w.in_flight.stop(now);

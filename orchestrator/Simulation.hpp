@@ -11,6 +11,8 @@
 #include "models/WorkloadSource.hpp"
 #include "orchestrator/RunStats.hpp"
 #include "orchestrator/capacity/ConcurrencyLimit.hpp"
+#include "orchestrator/capacity/Hpa.hpp"
+#include "orchestrator/capacity/KnativeAutoscaler.hpp"
 #include "orchestrator/coordination/Backoff.hpp"
 #include "orchestrator/coordination/CircuitBreaker.hpp"
 #include "orchestrator/coordination/OutlierDetector.hpp"
@@ -65,9 +67,11 @@ private:
     RETRY,
     HEDGE,
     DEADLINE,
-    BREAKER_CHECK, // a service's breaker has been open for its open duration: let probes through
-    FAULT_START,   // id: index into Scenario::faults
-    SERIES_TICK,   // the end of a time-series interval
+    BREAKER_CHECK,  // a service's breaker has been open for its open duration: let probes through
+    FAULT_START,    // id: index into Scenario::faults
+    SERIES_TICK,    // the end of a time-series interval
+    AUTOSCALE,      // id: service; an autoscaler's evaluation
+    INSTANCE_READY, // id: instance, gen: its start generation; a cold start is over
     FAULT_END,
     OUTLIER_TICK, // a service's outlier detection interval: return ejected instances whose time is up
     WINDOW_OPEN,
@@ -130,11 +134,14 @@ private:
     uint32_t busy = 0;
     uint32_t queued = 0; // live calls waiting (canceled ones may still sit in `queue`)
     std::deque<uint32_t> queue;
-    sim::Rng rng;
+    sim::Rng rng{0};
     std::vector<uint32_t> pools;      // pools this instance belongs to
     bool ejected = false;             // by outlier detection
     bool down = false;                // crashed (a fault)
     std::vector<uint32_t> in_service; // calls being served
+    /** Autoscaled services have `max` instances, of which those not provisioned are INACTIVE. */
+    enum class Life : uint8_t { ACTIVE, STARTING, DRAINING, INACTIVE } life = Life::ACTIVE;
+    uint32_t start_gen = 0; // a start canceled by a scale-down makes its INSTANCE_READY stale
   };
   /** The orchestrator's per-service policies and what they need to know. */
   struct ServiceState {
@@ -150,6 +157,10 @@ private:
     std::optional<coordination::RateLimiter> rate_limit;
     std::unique_ptr<capacity::ConcurrencyLimit> concurrency;
     std::optional<coordination::OutlierDetector> outliers;
+    uint32_t allocated = 0; // instances in the run: `instances`, or the autoscaler's max
+    std::optional<capacity::Hpa> hpa;
+    std::optional<capacity::KnativeAutoscaler> kpa;
+    sim::TimeAverage period_busy; // HPA: busy slots over the last sync period
   };
   /** The candidates of one or more steps (same set of services): its selector and retry state. */
   struct CandidatePool {
@@ -215,6 +226,12 @@ private:
   void withdraw(uint32_t service, bool withdrawn);
   void on_outlier_tick(uint32_t service);
   void on_fault(uint32_t fault, bool start);
+  void on_autoscale(uint32_t service);
+  void on_instance_ready(uint32_t instance, uint32_t gen);
+  /** Starts or drains instances so that ACTIVE + STARTING ones number `desired`. */
+  void scale_to(uint32_t service, uint32_t desired);
+  void set_life(uint32_t instance, Instance::Life life);
+  void finish_draining(uint32_t instance);
   void setup_series();
   void on_series_tick();
   void crash(uint32_t instance);

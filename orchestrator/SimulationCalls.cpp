@@ -163,6 +163,8 @@ void Simulation::on_call_done(uint32_t c)
   inst.in_service.pop_back();
   --inst.busy;
   set_busy(call.service, -1);
+  if (inst.life == Instance::Life::DRAINING && inst.busy == 0 && inst.queued == 0)
+    finish_draining(instance);
   while (!inst.queue.empty()) {
     const uint32_t next = inst.queue.front();
     inst.queue.pop_front();
@@ -497,7 +499,8 @@ void Simulation::record_outcome(const Call& call, std::optional<Cause> failure, 
 void Simulation::update_availability(uint32_t instance)
 {
   const Instance& inst = instances_[instance];
-  const bool available = !inst.down && !inst.ejected && !services_[inst.service].breaker_open;
+  const bool available =
+      inst.life == Instance::Life::ACTIVE && !inst.down && !inst.ejected && !services_[inst.service].breaker_open;
   for (uint32_t p : inst.pools)
     pools_[p].selector->set_available(instance, available);
 }
@@ -513,8 +516,7 @@ void Simulation::withdraw(uint32_t service, bool withdrawn)
   if (state.breaker_open == withdrawn)
     return;
   state.breaker_open = withdrawn;
-  const auto& svc = scenario_.services[service];
-  for (uint32_t i = 0; i < svc.instances; ++i)
+  for (uint32_t i = 0; i < state.allocated; ++i)
     update_availability(state.first_instance + i);
 }
 
@@ -654,6 +656,8 @@ void Simulation::set_busy(uint32_t service, int delta)
 {
   busy_[service] += delta;
   stats_.services[service].busy_slots.set(engine_.now_s(), busy_[service]);
+  if (services_[service].hpa)
+    services_[service].period_busy.set(engine_.now_s(), busy_[service]);
 }
 
 void Simulation::set_queued(uint32_t service, int delta)

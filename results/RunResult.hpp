@@ -59,7 +59,10 @@ struct ServiceMetrics {
   uint32_t slots = 0;
   uint64_t offered = 0, completed = 0, canceled = 0, served = 0, retries = 0, hedges = 0;
   uint64_t breaker_opens = 0, ejections = 0;
-  double availability = 1; // time-average share of instances up (not crashed)
+  double availability = 1;      // time-average share of instances up (not crashed)
+  double mean_instances = 0;    // time-average of instances provisioned (starting, serving, draining)
+  double instance_cost_usd = 0; // mean_instances x window hours x the autoscaler's instance_hour_usd
+  uint64_t scale_ups = 0, scale_downs = 0;
   double wasted_service_s = 0;
   double hedge_service_s = 0;
   Failures failures;

@@ -1,0 +1,124 @@
+// orchestrator/SimulationScaling.cpp: autoscaling (Kubernetes HPA, Knative KPA) of a service's instances,
+// with cold starts and draining.
+#include <cmath>
+
+#include "orchestrator/Simulation.hpp"
+
+namespace orchsim::orchestrator {
+
+/** HPA: every sync period, the mean utilization of the ready instances' slots over the period against
+ *  the target. KPA: every second a reading of the service's concurrency (the orchestrator's calls in
+ *  flight to it); the autoscaler decides on its own tick. Ticks go on while the run is active. */
+void Simulation::on_autoscale(uint32_t service)
+{
+  ServiceState& state = services_[service];
+  const auto& svc = scenario_.services[service];
+  const double now = engine_.now_s();
+  uint32_t ready = 0, current = 0;
+  for (uint32_t i = 0; i < state.allocated; ++i) {
+    const auto life = instances_[state.first_instance + i].life;
+    ready += life == Instance::Life::ACTIVE;
+    current += life == Instance::Life::ACTIVE || life == Instance::Life::STARTING;
+  }
+  double next_s = now;
+  if (state.hpa) {
+    const double slots = static_cast<double>(ready) * svc.concurrency;
+    const double utilization = slots > 0 ? state.period_busy.mean() / slots : 0.0;
+    state.period_busy.start(now);
+    scale_to(service, state.hpa->evaluate(now, current, utilization));
+    next_s += state.hpa->get_options().sync_period_s;
+  } else {
+    state.kpa->observe(now, state.in_flight);
+    scale_to(service, state.kpa->evaluate(now, ready));
+    next_s += 1.0;
+  }
+  if (!arrivals_stopped_ || active_requests_ > 0)
+    engine_.schedule(next_s, AUTOSCALE, service);
+}
+
+void Simulation::scale_to(uint32_t service, uint32_t desired)
+{
+  ServiceState& state = services_[service];
+  const auto& svc = scenario_.services[service];
+  const uint32_t first = state.first_instance;
+  uint32_t current = 0;
+  for (uint32_t i = 0; i < state.allocated; ++i) {
+    const auto life = instances_[first + i].life;
+    current += life == Instance::Life::ACTIVE || life == Instance::Life::STARTING;
+  }
+  const bool counted = window_open_ && !window_closed_;
+  auto& ss = stats_.services[service];
+  if (desired > current) {
+    uint32_t need = desired - current;
+    ss.scale_ups += counted;
+    // Draining instances come back at once; then inactive ones start, lowest index first.
+    for (uint32_t i = 0; i < state.allocated && need > 0; ++i)
+      if (instances_[first + i].life == Instance::Life::DRAINING) {
+        set_life(first + i, Instance::Life::ACTIVE);
+        --need;
+      }
+    for (uint32_t i = 0; i < state.allocated && need > 0; ++i) {
+      Instance& inst = instances_[first + i];
+      if (inst.life != Instance::Life::INACTIVE)
+        continue;
+      --need;
+      if (svc.autoscaling->cold_start_s <= 0) {
+        set_life(first + i, Instance::Life::ACTIVE);
+      } else {
+        set_life(first + i, Instance::Life::STARTING);
+        engine_.schedule(engine_.now_s() + svc.autoscaling->cold_start_s, INSTANCE_READY, first + i, inst.start_gen);
+      }
+    }
+  } else if (desired < current) {
+    uint32_t excess = current - desired;
+    ss.scale_downs += counted;
+    // Starts not yet done are canceled first, then serving instances drain, highest index first.
+    for (uint32_t i = state.allocated; i-- > 0 && excess > 0;)
+      if (instances_[first + i].life == Instance::Life::STARTING) {
+        ++instances_[first + i].start_gen;
+        set_life(first + i, Instance::Life::INACTIVE);
+        --excess;
+      }
+    for (uint32_t i = state.allocated; i-- > 0 && excess > 0;)
+      if (instances_[first + i].life == Instance::Life::ACTIVE) {
+        set_life(first + i, Instance::Life::DRAINING);
+        if (instances_[first + i].busy == 0 && instances_[first + i].queued == 0)
+          finish_draining(first + i);
+        --excess;
+      }
+  }
+}
+
+void Simulation::on_instance_ready(uint32_t instance, uint32_t gen)
+{
+  Instance& inst = instances_[instance];
+  if (inst.start_gen == gen && inst.life == Instance::Life::STARTING)
+    set_life(instance, Instance::Life::ACTIVE);
+}
+
+void Simulation::finish_draining(uint32_t instance)
+{
+  set_life(instance, Instance::Life::INACTIVE);
+}
+
+/** Moves an instance through its life and keeps selection and the provisioned/ready measures in step. */
+void Simulation::set_life(uint32_t instance, Instance::Life life)
+{
+  Instance& inst = instances_[instance];
+  inst.life = life;
+  update_availability(instance);
+  const uint32_t service = inst.service;
+  const ServiceState& state = services_[service];
+  uint32_t provisioned = 0, ready = 0;
+  for (uint32_t i = 0; i < state.allocated; ++i) {
+    const auto l = instances_[state.first_instance + i].life;
+    provisioned += l != Instance::Life::INACTIVE;
+    ready += l == Instance::Life::ACTIVE;
+  }
+  auto& ss = stats_.services[service];
+  const double now = engine_.now_s();
+  ss.provisioned.set(now, provisioned);
+  ss.ready_slots.set(now, static_cast<double>(ready) * scenario_.services[service].concurrency);
+}
+
+} // namespace orchsim::orchestrator
