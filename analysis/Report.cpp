@@ -140,6 +140,9 @@ std::string explain_text(const models::Scenario& s)
       case models::ArrivalProcess::CLOSED_LOOP:
         what = format("closed loop, %u users, think %s", a.users, a.think_time_s->describe().c_str());
         break;
+      case models::ArrivalProcess::RAMP:
+        what = format("ramp %.4g/s to %.4g/s over %s", a.ramp_from_per_s, a.ramp_to_per_s, seconds(a.ramp_s).c_str());
+        break;
       case models::ArrivalProcess::BURSTY:
         what = format("bursty on %.4g/s for %s, off %.4g/s for %s", a.rate_on_per_s, seconds(a.mean_on_s).c_str(),
                       a.rate_off_per_s, seconds(a.mean_off_s).c_str());

@@ -73,14 +73,17 @@ struct WorkflowSpec {
   std::vector<uint32_t> topological_order; // step indices, dependencies first (file order among ties)
 };
 
-enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, TRACE };
+enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, RAMP, TRACE };
 
 struct ArrivalSpec {
   ArrivalProcess process = ArrivalProcess::POISSON;
   double rate_per_s = 0.0;      // POISSON
   uint32_t users = 0;           // CLOSED_LOOP
   DistributionPtr think_time_s; // CLOSED_LOOP
-  double rate_on_per_s = 0.0;   // BURSTY: a two-state MMPP, exponential sojourns
+  double ramp_from_per_s = 0.0; // RAMP: Poisson with a rate going linearly from..to over ramp_s, then to
+  double ramp_to_per_s = 0.0;
+  double ramp_s = 0.0;
+  double rate_on_per_s = 0.0; // BURSTY: a two-state MMPP, exponential sojourns
   double rate_off_per_s = 0.0;
   double mean_on_s = 0.0;
   double mean_off_s = 0.0;

@@ -780,6 +780,7 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
   a.process = choice<ArrivalProcess>(selector(c, "process"), {{"poisson", ArrivalProcess::POISSON},
                                                               {"closed_loop", ArrivalProcess::CLOSED_LOOP},
                                                               {"bursty", ArrivalProcess::BURSTY},
+                                                              {"ramp", ArrivalProcess::RAMP},
                                                               {"trace", ArrivalProcess::TRACE}});
   switch (a.process) {
     case ArrivalProcess::POISSON:
@@ -790,6 +791,14 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
       check_keys(c, {"process", "users", "think_time"});
       a.users = static_cast<uint32_t>(count(child(c, "users"), 1, 10'000'000, "a number of users"));
       a.think_time_s = distribution(child(c, "think_time"), Quantity::TIME);
+      break;
+    case ArrivalProcess::RAMP:
+      check_keys(c, {"process", "from", "to", "over"});
+      a.ramp_from_per_s = rate(child(c, "from"), true);
+      a.ramp_to_per_s = rate(child(c, "to"), true);
+      a.ramp_s = duration(child(c, "over"));
+      if (a.ramp_from_per_s <= 0 && a.ramp_to_per_s <= 0)
+        fail(c, "expected a ramp with a rate > 0 at one end at least");
       break;
     case ArrivalProcess::BURSTY:
       check_keys(c, {"process", "rate_on", "rate_off", "mean_on", "mean_off"});

@@ -1,5 +1,6 @@
 #include "models/WorkloadSource.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace orchsim::models {
@@ -14,6 +15,10 @@ std::optional<double> WorkloadSource::first_arrival_s()
   switch (a.process) {
     case ArrivalProcess::POISSON:
       return -std::log(rng_.uniform_pos()) / a.rate_per_s;
+    case ArrivalProcess::RAMP: {
+      const double t = ramp_next(0.0);
+      return std::isfinite(t) ? std::optional<double>(t) : std::nullopt;
+    }
     case ArrivalProcess::BURSTY: {
       // Start in the stationary state distribution: on with probability mean_on / (mean_on + mean_off).
       on_ = rng_.uniform() * (a.mean_on_s + a.mean_off_s) < a.mean_on_s;
@@ -40,6 +45,10 @@ std::optional<double> WorkloadSource::next_arrival_s(double previous_s)
       return previous_s - std::log(rng_.uniform_pos()) / a.rate_per_s;
     case ArrivalProcess::BURSTY:
       return bursty_next(previous_s);
+    case ArrivalProcess::RAMP: {
+      const double t = ramp_next(previous_s);
+      return std::isfinite(t) ? std::optional<double>(t) : std::nullopt;
+    }
     case ArrivalProcess::TRACE: {
       const auto& rows = a.trace->get_rows();
       if (++row_ >= rows.size()) {
@@ -56,6 +65,26 @@ std::optional<double> WorkloadSource::next_arrival_s(double previous_s)
       break;
   }
   return std::nullopt;
+}
+
+/** Next arrival of a Poisson process whose rate goes linearly from `from` to `to` over `over`, then
+ *  stays at `to`: thinning (Lewis and Shedler 1979) of a Poisson process at the larger rate. */
+double WorkloadSource::ramp_next(double previous_s)
+{
+  const auto& a = spec_.arrival;
+  const double peak = std::max(a.ramp_from_per_s, a.ramp_to_per_s);
+  double t = previous_s;
+  for (;;) {
+    t -= std::log(rng_.uniform_pos()) / peak;
+    const double rate =
+        t >= a.ramp_s ? a.ramp_to_per_s : a.ramp_from_per_s + (a.ramp_to_per_s - a.ramp_from_per_s) * t / a.ramp_s;
+    if (t >= a.ramp_s && a.ramp_to_per_s >= peak)
+      return t; // past the ramp at the peak rate: every candidate is accepted
+    if (rng_.uniform() * peak < rate)
+      return t;
+    if (t >= a.ramp_s && a.ramp_to_per_s <= 0)
+      return INF; // ramped down to nothing: no more arrivals
+  }
 }
 
 /** Next arrival of a two-state MMPP: exponential gaps at the current state's rate, memoryless, so a
@@ -99,6 +128,8 @@ std::optional<double> WorkloadSource::mean_rate_per_s(const SourceSpec& spec)
       return a.rate_per_s;
     case ArrivalProcess::BURSTY:
       return (a.rate_on_per_s * a.mean_on_s + a.rate_off_per_s * a.mean_off_s) / (a.mean_on_s + a.mean_off_s);
+    case ArrivalProcess::RAMP:
+      return a.ramp_to_per_s; // the long-run rate, reached at the end of the ramp
     case ArrivalProcess::TRACE: {
       const double span = a.trace->get_span_s() * a.time_scale;
       const auto n = static_cast<double>(a.trace->get_rows().size());

@@ -39,6 +39,7 @@ public:
 
 private:
   double bursty_next(double previous_s);
+  double ramp_next(double previous_s);
 
   const SourceSpec& spec_;
   sim::Rng rng_;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 
@@ -253,4 +254,31 @@ TEST_CASE("workload: a trace replays its rows at their times, scaled", "[orchest
   // Mean input tokens of the trace is 1155 (scenarios/traces/SOURCE.md): cost per call = tokens x price.
   CHECK(r.services.at("llm").cost_usd / static_cast<double>(r.services.at("llm").served) ==
         Approx(1155.0 * 1e-6 + 211.0 * 2e-6).epsilon(0.01));
+}
+
+TEST_CASE("workload: a ramp's arrivals follow its linear rate", "[orchestrator]")
+{
+  // Rate 0 -> 20/s over 1000 s, then 20/s: arrivals in [0, 1000 s) = the integral 10,000; in the
+  // next 500 s, 10,000 more. The series counts arrivals per 100 s interval.
+  const auto r = test::run_text(R"(
+simulation: {seed: 5, duration: 1500s, series: {interval: 100s}}
+services:
+  s: {concurrency: 1000, latency: 10ms}
+workflows:
+  w: {steps: [{name: only, service: s}]}
+workload:
+  - {workflow: w, arrival: {process: ramp, from: 0/s, to: 20/s, over: 1000s}}
+)");
+  REQUIRE(r.series);
+  const std::vector<double>* arrivals = nullptr;
+  for (const auto& [name, values] : r.series->columns)
+    if (name == "workflows.w.arrivals")
+      arrivals = &values;
+  REQUIRE(arrivals);
+  REQUIRE(arrivals->size() >= 15);
+  // Interval k of the ramp expects 100 s x 20/s x (k + 0.5) / 10 = 200 (k + 0.5) arrivals.
+  for (int k : {0, 4, 9})
+    CHECK((*arrivals)[k] == Approx(200 * (k + 0.5)).margin(4 * std::sqrt(200 * (k + 0.5))));
+  CHECK((*arrivals)[12] == Approx(2000).margin(4 * std::sqrt(2000.0)));
+  CHECK(r.run.arrivals == Approx(20000).margin(4 * std::sqrt(20000.0)));
 }
