@@ -50,6 +50,7 @@ struct ServiceSpec {
   double weight = 1.0;                          // relative share for weighted selection strategies, > 0
   std::optional<RateLimiterOptions> rate_limit; // the provider's limits: calls beyond them are refused (429)
   std::optional<AutoscalingSpec> autoscaling;   // `instances` is then the starting count
+  std::vector<std::string> zones;               // instance i is placed in zones[i % zones.size()]; empty: none
 };
 
 struct StepSpec {

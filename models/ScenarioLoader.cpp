@@ -326,6 +326,8 @@ private:
   ArrivalSpec arrival(const Cursor& c) const;
   void orchestrator(const Cursor& c, OrchestratorSpec& out) const;
   FaultSpec fault(const Cursor& c, const Scenario& s, size_t index) const;
+  /** One fault, or a zone outage expanded into one crash per service with instances in the zone. */
+  std::vector<FaultSpec> faults_of(const Cursor& c, const Scenario& s, size_t index) const;
   void selection(const Cursor& c, SelectionSpec& out) const;
   uint32_t cause_mask(const Cursor& c) const;
   void retries(const Cursor& c, RetrySpec& out) const;
@@ -556,7 +558,7 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
   check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
-                 "quality", "weight", "rate_limit", "autoscaling"});
+                 "quality", "weight", "rate_limit", "autoscaling", "zones"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -598,6 +600,9 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
   }
   if (auto limit = optional_child(c, "rate_limit"))
     s.rate_limit = rate_limit(*limit);
+  if (auto zones = optional_child(c, "zones"))
+    for (const auto& item : list(*zones, "a list of zone names"))
+      s.zones.push_back(name(item));
   if (auto scaling = optional_child(c, "autoscaling")) {
     s.autoscaling = autoscaling(*scaling);
     const uint32_t lo = s.autoscaling->get_min(), hi = s.autoscaling->get_max();
@@ -1242,11 +1247,52 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
     out.concurrency_limit = concurrency_limit(*l);
 }
 
+std::vector<FaultSpec> Loader::faults_of(const Cursor& c, const Scenario& s, size_t index) const
+{
+  require_map(c, "a fault map {type, service, at, duration, ...}");
+  if (!(c.node["type"].IsScalar() && c.node["type"].Scalar() == "zone_outage"))
+    return {fault(c, s, index)};
+  check_keys(c, {"type", "name", "zone", "at", "duration"});
+  const Cursor zone_c = child(c, "zone");
+  const std::string zone = name(zone_c);
+  std::vector<FaultSpec> out;
+  std::vector<std::string> known;
+  FaultSpec base;
+  base.kind = FaultSpec::Kind::CRASH;
+  base.name = "fault " + std::to_string(index) + " (zone_outage " + zone + ")";
+  if (auto n = optional_child(c, "name"))
+    base.name = name(*n);
+  base.start_s = duration(child(c, "at"), true);
+  if (auto d = optional_child(c, "duration"))
+    base.duration_s = d->node.IsScalar() && d->node.Scalar() == "forever" ? INF : duration(*d);
+  for (uint32_t svc = 0; svc < s.services.size(); ++svc) {
+    const auto& zones = s.services[svc].zones;
+    for (const auto& z : zones)
+      if (std::find(known.begin(), known.end(), z) == known.end())
+        known.push_back(z);
+    FaultSpec f = base;
+    f.service = svc;
+    for (uint32_t i = 0; !zones.empty() && i < s.services[svc].instances; ++i)
+      if (zones[i % zones.size()] == zone)
+        f.instances.push_back(i);
+    if (!f.instances.empty())
+      out.push_back(std::move(f));
+  }
+  if (out.empty()) {
+    std::string message = "no instance is placed in zone '" + zone + "'";
+    if (auto guess = did_you_mean(zone, known))
+      message += " (did you mean '" + *guess + "'?)";
+    fail(zone_c, message);
+  }
+  return out;
+}
+
 FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
 {
   require_map(c, "a fault map {type, service, at, duration, ...}");
   FaultSpec f;
   f.kind = choice<FaultSpec::Kind>(child(c, "type"), {{"crash", FaultSpec::Kind::CRASH},
+                                                      {"zone_outage", FaultSpec::Kind::CRASH},
                                                       {"latency", FaultSpec::Kind::LATENCY},
                                                       {"errors", FaultSpec::Kind::ERRORS},
                                                       {"rate_limit", FaultSpec::Kind::RATE_LIMIT}});
@@ -1433,9 +1479,13 @@ Scenario Loader::scenario(const YAML::Node& root)
 
   if (auto faults = optional_child(top, "faults")) {
     const auto items = list(*faults, "a list of faults");
+    std::vector<Cursor> origins; // the item each (expanded) fault comes from
     for (size_t i = 0; i < items.size(); ++i)
-      s.faults.push_back(fault(items[i], s, i));
-    check_fault_overlaps(s.faults, items, [this](const Cursor& c, const std::string& m) { fail(c, m); });
+      for (auto& f : faults_of(items[i], s, i)) {
+        s.faults.push_back(std::move(f));
+        origins.push_back(items[i]);
+      }
+    check_fault_overlaps(s.faults, origins, [this](const Cursor& c, const std::string& m) { fail(c, m); });
     std::stable_sort(s.faults.begin(), s.faults.end(),
                      [](const FaultSpec& a, const FaultSpec& b) { return a.start_s < b.start_s; });
   }

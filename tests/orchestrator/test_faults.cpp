@@ -138,3 +138,28 @@ workload:
         arrivals += v;
   CHECK(arrivals == 100000); // no warm-up here: every arrival is in the window and in the series
 }
+
+TEST_CASE("faults: a zone outage takes down exactly the instances placed in the zone", "[orchestrator][faults]")
+{
+  // a: 4 instances over zones x, y (x gets 0 and 2); b: 3 instances all in y; c: 2 instances in x.
+  const auto r = test::run_text(R"(
+simulation: {seed: 1, duration: 1000s}
+services:
+  a: {instances: 4, concurrency: 100, latency: 10ms, zones: [x, y]}
+  b: {instances: 3, concurrency: 100, latency: 10ms, zones: [y]}
+  c: {instances: 2, concurrency: 100, latency: 10ms, zones: [x]}
+workflows:
+  w: {steps: [{name: one, service: a}, {name: two, service: b}, {name: three, service: c}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 5/s}}
+faults:
+  - {type: zone_outage, zone: x, at: 100s, duration: 100s}
+)");
+  // Down for 100 s of 1000: a loses 2 of 4 instances, b none, c all of them.
+  CHECK(r.services.at("a").availability == Approx(1 - 0.1 * 2 / 4).epsilon(1e-9));
+  CHECK(r.services.at("b").availability == 1.0);
+  CHECK(r.services.at("c").availability == Approx(0.9).epsilon(1e-9));
+  CHECK(r.run.faults.size() == 2); // expanded per service: a and c
+  // Requests during the outage fail at step three (c has no instance left): about 10 %.
+  CHECK(r.workflows.at("w").success_ratio == Approx(0.9).epsilon(0.03));
+}
