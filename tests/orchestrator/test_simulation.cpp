@@ -282,3 +282,41 @@ workload:
   CHECK((*arrivals)[12] == Approx(2000).margin(4 * std::sqrt(2000.0)));
   CHECK(r.run.arrivals == Approx(20000).margin(4 * std::sqrt(20000.0)));
 }
+
+TEST_CASE("selection end to end: every strategy serves a weighted capability pool, deterministically",
+          "[orchestrator][selection]")
+{
+  // Two providers of `chat`: `big` (weight 3, 3 instances) and `small` (weight 1, 1 instance), with
+  // different speeds and prices. Each strategy must complete every request and repeat itself exactly.
+  const std::string yaml = R"(
+simulation: {seed: 6, requests: 20000}
+services:
+  big: {capabilities: [chat], instances: 3, concurrency: 8, weight: 3, latency: {dist: exponential, mean: 200ms},
+        cost: {per_call: 0.01}, quality: 0.9}
+  small: {capabilities: [chat], instances: 1, concurrency: 8, weight: 1, latency: {dist: exponential, mean: 100ms},
+          cost: {per_call: 0.001}, quality: 0.7}
+workflows:
+  w: {steps: [{name: ask, capability: chat}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 20/s}}
+)";
+  for (const std::string strategy : {"round_robin", "weighted_round_robin", "random", "least_outstanding",
+                                     "power_of_d", "weighted_least_request", "peak_ewma", "ring_hash",
+                                     "capability_score"}) {
+    INFO(strategy);
+    const std::vector<std::string> o = {"orchestrator.selection.strategy=" + strategy};
+    const auto r = test::run_text(yaml, o);
+    CHECK(r.workflows.at("w").completed == 20000);
+    CHECK(test::deterministic_json(r) == test::deterministic_json(test::run_text(yaml, o)));
+  }
+  // Weighted round robin over instances weighted 3,3,3,1: big gets 9/10 of the calls, exactly.
+  const auto wrr = test::run_text(yaml, {"orchestrator.selection.strategy=weighted_round_robin"});
+  CHECK(wrr.services.at("big").offered == 18000);
+  // capability_score by cost alone sends everything to the cheaper service; by quality alone to the better.
+  const auto cheap = test::run_text(
+      yaml, {"orchestrator.selection={strategy: capability_score, weights: {latency: 0, cost: 1, quality: 0}}"});
+  CHECK(cheap.services.at("small").offered == 20000);
+  const auto good = test::run_text(
+      yaml, {"orchestrator.selection={strategy: capability_score, weights: {latency: 0, cost: 0, quality: 1}}"});
+  CHECK(good.services.at("big").offered == 20000);
+}
