@@ -21,7 +21,8 @@ Histogram::Histogram() : counts_(BUCKETS, 0)
 
 void Histogram::clear()
 {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  if (count_ > 0) // only the buckets between min and max can hold anything
+    std::fill(counts_.begin() + bucket_of(min_), counts_.begin() + bucket_of(max_) + 1, 0);
   count_ = 0;
   sum_ = 0.0;
   min_ = std::numeric_limits<double>::infinity();
@@ -76,7 +77,8 @@ double Histogram::quantile(double q) const
   q = std::clamp(q, 0.0, 1.0);
   const auto rank = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * static_cast<double>(count_))));
   uint64_t seen = 0;
-  for (int i = 0; i < BUCKETS; ++i) {
+  const int last = bucket_of(max_);
+  for (int i = bucket_of(min_); i <= last; ++i) {
     seen += counts_[i];
     if (seen >= rank) {
       if (i == 0)
