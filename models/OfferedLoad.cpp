@@ -44,7 +44,10 @@ OfferedLoad compute_offered_load(const Scenario& s)
   load.services.resize(s.services.size());
   for (size_t i = 0; i < s.services.size(); ++i) {
     load.services[i].service = s.services[i].name;
-    load.services[i].slots = s.services[i].instances * s.services[i].concurrency;
+    // An autoscaled service can grow to its max: that is its capacity.
+    const uint32_t instances =
+        s.services[i].autoscaling ? s.services[i].autoscaling->get_max() : s.services[i].instances;
+    load.services[i].slots = instances * s.services[i].concurrency;
   }
   for (const auto& src : s.sources) {
     auto rate = WorkloadSource::mean_rate_per_s(src);

@@ -22,7 +22,9 @@ void Simulation::on_autoscale(uint32_t service)
   }
   double next_s = now;
   if (state.hpa) {
-    const double slots = static_cast<double>(ready) * svc.concurrency;
+    // Kubernetes counts pods that are not ready yet at 0 % when it scales up: the average is over every
+    // instance asked for, so pending cold starts do not compound into a runaway scale-up.
+    const double slots = static_cast<double>(current) * svc.concurrency;
     const double utilization = slots > 0 ? state.period_busy.mean() / slots : 0.0;
     state.period_busy.start(now);
     scale_to(service, state.hpa->evaluate(now, current, utilization));
