@@ -307,6 +307,22 @@ private:
   LatencyModelPtr latency(const Cursor& c) const;
   void simulation(const Cursor& c, SimulationSpec& out) const;
   ServiceSpec service(const std::string& service_name, const Cursor& c) const;
+  /** The index of the workflow named at `c`; unknown names are refused with a did-you-mean. */
+  uint32_t workflow_ref(const Cursor& c, const Scenario& s) const
+  {
+    const std::string workflow_name = name(c);
+    auto found = s.find_workflow(workflow_name);
+    if (!found) {
+      std::vector<std::string> names;
+      for (const auto& w : s.workflows)
+        names.push_back(w.name);
+      std::string message = "unknown workflow '" + workflow_name + "'";
+      if (auto guess = did_you_mean(workflow_name, names))
+        message += " (did you mean '" + *guess + "'?)";
+      fail(c, message);
+    }
+    return *found;
+  }
   /** The index of the service named at `c`; unknown names are refused with a did-you-mean. */
   uint32_t service_ref(const Cursor& c, const Scenario& s, const std::vector<std::string>& all_services) const
   {
@@ -864,17 +880,7 @@ SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
   SourceSpec src;
   const Cursor workflow_c = child(c, "workflow");
   const std::string workflow_name = name(workflow_c);
-  auto found = s.find_workflow(workflow_name);
-  if (!found) {
-    std::vector<std::string> names;
-    for (const auto& w : s.workflows)
-      names.push_back(w.name);
-    std::string message = "unknown workflow '" + workflow_name + "'";
-    if (auto guess = did_you_mean(workflow_name, names))
-      message += " (did you mean '" + *guess + "'?)";
-    fail(workflow_c, message);
-  }
-  src.workflow = *found;
+  src.workflow = workflow_ref(workflow_c, s);
   src.name = workflow_name;
   if (auto n = optional_child(c, "name"))
     src.name = name(*n);
@@ -1494,18 +1500,8 @@ Scenario Loader::scenario(const YAML::Node& root)
   if (auto slos = optional_child(top, "slo")) {
     require_map(*slos, "a map of SLOs {workflow: {latency_p99: 2s}}");
     for_each_entry(*slos, [&](const Cursor& key, const Cursor& value) {
-      const std::string workflow_name = key.node.Scalar();
-      auto found = s.find_workflow(workflow_name);
-      if (!found) {
-        std::vector<std::string> names;
-        for (const auto& w : s.workflows)
-          names.push_back(w.name);
-        std::string message = "unknown workflow '" + workflow_name + "'";
-        if (auto guess = did_you_mean(workflow_name, names))
-          message += " (did you mean '" + *guess + "'?)";
-        fail(key.node.Mark(), key.path, message);
-      }
-      s.slos[*found] = slo(value);
+      const uint32_t found = workflow_ref(key, s);
+      s.slos[found] = slo(value);
     });
   }
   return s;

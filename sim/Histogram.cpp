@@ -11,7 +11,8 @@ namespace {
 constexpr int SUBS = 1 << Histogram::SUB_BITS;
 constexpr int OCTAVES = Histogram::MAX_EXPONENT - Histogram::MIN_EXPONENT;
 // Bucket 0 holds zero and everything below 2^MIN_EXPONENT; then OCTAVES * SUBS log-linear buckets.
-constexpr int BUCKETS = 1 + OCTAVES * SUBS;
+constexpr int BUCKETS = Histogram::BUCKETS;
+static_assert(BUCKETS == 1 + OCTAVES * SUBS);
 } // namespace
 
 Histogram::Histogram() : counts_(BUCKETS, 0)

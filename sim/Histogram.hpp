@@ -14,6 +14,9 @@ public:
   static constexpr int SUB_BITS = 7;
   static constexpr int MIN_EXPONENT = -32; // 2^-32 s ~ 0.23 ns: values below share the lowest bucket
   static constexpr int MAX_EXPONENT = 32;  // 2^32 s ~ 136 years: values above share the highest bucket
+  /** Buckets: 0 holds zero and everything below 2^MIN_EXPONENT, then each binary octave up to
+   *  2^MAX_EXPONENT split into 2^SUB_BITS linear sub-buckets; the last one also holds everything above. */
+  static constexpr int BUCKETS = 1 + (MAX_EXPONENT - MIN_EXPONENT) * (1 << SUB_BITS);
   /** Largest relative error of a quantile against the recorded value it stands for. */
   static constexpr double MAX_RELATIVE_ERROR = 1.0 / (1 << (SUB_BITS + 1));
 
@@ -42,11 +45,12 @@ public:
    *  below it, reported as its bucket's midpoint clamped to [min, max]. 0 when empty. */
   double quantile(double q) const;
 
-private:
+  /** The layout, shared with other log-bucketed recorders (coordination::QuantileTracker). */
   static int bucket_of(double value);
   static double bucket_low(int index);
   static double bucket_high(int index);
 
+private:
   std::vector<uint64_t> counts_;
   uint64_t count_ = 0;
   double sum_ = 0.0;

@@ -17,16 +17,9 @@ void require(bool ok, const char* message)
   }
 }
 
-// sim::Histogram's layout: bucket 0 holds zero and everything below 2^MIN_EXPONENT, then each binary
-// octave up to 2^MAX_EXPONENT is split into 2^SUB_BITS linear sub-buckets; the last bucket also holds
-// everything above.
-constexpr int SUB_BITS = sim::Histogram::SUB_BITS;
-constexpr int SUBS = 1 << SUB_BITS;
-constexpr int MIN_EXPONENT = sim::Histogram::MIN_EXPONENT;
-constexpr int MAX_EXPONENT = sim::Histogram::MAX_EXPONENT;
-constexpr uint32_t BUCKETS = 1 + (MAX_EXPONENT - MIN_EXPONENT) * SUBS;
+// sim::Histogram's bucket layout; indices are stored as uint16_t.
+constexpr uint32_t BUCKETS = sim::Histogram::BUCKETS;
 static_assert(BUCKETS <= 65536, "bucket indices are stored as uint16_t");
-constexpr double SMALLEST = 1.0 / static_cast<double>(1ULL << -MIN_EXPONENT); // 2^MIN_EXPONENT
 } // namespace
 
 QuantileTracker::QuantileTracker(Options options) : options_(options)
@@ -41,26 +34,13 @@ QuantileTracker::QuantileTracker(Options options) : options_(options)
 
 uint32_t QuantileTracker::bucket_of(double value)
 {
-  if (!(value >= SMALLEST))
-    return 0;
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
-  if (exponent >= MAX_EXPONENT)
-    return BUCKETS - 1;
-  const auto sub = static_cast<uint32_t>((bits >> (52 - SUB_BITS)) & (SUBS - 1));
-  return 1 + static_cast<uint32_t>(exponent - MIN_EXPONENT) * SUBS + sub;
+  return static_cast<uint32_t>(sim::Histogram::bucket_of(value));
 }
 
 double QuantileTracker::bucket_value(uint32_t bucket)
 {
-  if (bucket == 0)
-    return 0.0;
-  if (bucket == BUCKETS - 1)
-    return std::ldexp(1.0, MAX_EXPONENT);
-  const auto octave = static_cast<int>((bucket - 1) / SUBS);
-  const auto sub = static_cast<double>((bucket - 1) % SUBS);
-  return std::ldexp(1.0 + (sub + 0.5) / SUBS, octave + MIN_EXPONENT);
+  const auto b = static_cast<int>(bucket);
+  return 0.5 * (sim::Histogram::bucket_low(b) + sim::Histogram::bucket_high(b));
 }
 
 void QuantileTracker::record(double latency_s)
