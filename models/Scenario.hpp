@@ -101,6 +101,7 @@ struct SourceSpec {
   DistributionPtr input_tokens; // nullptr: 0 tokens, or the trace's when tokens_from_trace
   DistributionPtr output_tokens;
   bool tokens_from_trace = false;
+  uint64_t sessions = 0; // requests carry one of this many session keys (ring_hash affinity); 0: each its own
 };
 
 enum class SelectionStrategy {

@@ -876,7 +876,7 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
 SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
 {
   require_map(c, "a workload source map {workflow, arrival}");
-  check_keys(c, {"name", "workflow", "arrival", "tokens"});
+  check_keys(c, {"name", "workflow", "arrival", "tokens", "sessions"});
   SourceSpec src;
   const Cursor workflow_c = child(c, "workflow");
   const std::string workflow_name = name(workflow_c);
@@ -885,6 +885,8 @@ SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
   if (auto n = optional_child(c, "name"))
     src.name = name(*n);
   src.arrival = arrival(child(c, "arrival"));
+  if (auto sessions = optional_child(c, "sessions"))
+    src.sessions = count(*sessions, 1, 1'000'000'000'000ULL, "a number of sessions");
   if (auto tokens = optional_child(c, "tokens")) {
     require_map(*tokens, "a token map {input, output}");
     check_keys(*tokens, {"input", "output"});

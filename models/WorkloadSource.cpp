@@ -120,6 +120,14 @@ CallTokens WorkloadSource::draw_tokens()
   return tokens;
 }
 
+uint64_t WorkloadSource::draw_key(uint64_t arrival_index)
+{
+  if (spec_.sessions == 0)
+    return arrival_index;
+  // The source's name picks the key space; the session number lives in its low bits.
+  return (sim::Rng::hash_name(spec_.name) << 40) ^ rng_.below(spec_.sessions);
+}
+
 std::optional<double> WorkloadSource::mean_rate_per_s(const SourceSpec& spec)
 {
   const auto& a = spec.arrival;

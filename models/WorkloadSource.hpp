@@ -31,6 +31,10 @@ public:
   double draw_think_s() { return spec_.arrival.think_time_s->sample(rng_); }
   /** The size of the request that just arrived (call once per arrival, right after its time). */
   CallTokens draw_tokens();
+  /** The affinity key of the request that just arrived (call once per arrival, after draw_tokens):
+   *  one of `sessions` keys drawn uniformly, or `arrival_index` when the source has no sessions. Keys of
+   *  different sources never collide. */
+  uint64_t draw_key(uint64_t arrival_index);
   /** Draws from `d` on this source's stream (per-step token overrides, drawn at arrival). */
   double draw(const Distribution& d) { return d.sample(rng_); }
 

@@ -418,6 +418,7 @@ void Simulation::on_arrival(uint32_t source)
   if (sim.requests && index == warmup_requests_ && !sim.warmup_s)
     open_window();
   const models::CallTokens tokens = src.draw_tokens();
+  const uint64_t key = src.draw_key(index);
   if (options_.arrival_log)
     options_.arrival_log->push_back(ArrivalRecord{source, now, tokens});
   const bool measured = window_open_ && !window_closed_;
@@ -429,14 +430,14 @@ void Simulation::on_arrival(uint32_t source)
       ended = --open_sources_left_ == 0 && !has_closed_loop_;
   }
   const bool last = ended || (sim.requests && arrivals_ >= *sim.requests);
-  start_request(source, tokens, measured);
+  start_request(source, tokens, key, measured);
   if (last) {
     arrivals_stopped_ = true;
     close_window();
   }
 }
 
-void Simulation::start_request(uint32_t source, const models::CallTokens& tokens, bool measured)
+void Simulation::start_request(uint32_t source, const models::CallTokens& tokens, uint64_t key, bool measured)
 {
   const uint32_t workflow = scenario_.sources[source].workflow;
   const auto& wf = scenario_.workflows[workflow];
@@ -448,7 +449,7 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   req.steps_left = static_cast<uint32_t>(wf.steps.size());
   req.arrival_s = now;
   req.deadline_s = now + scenario_.orchestrator.deadline_s;
-  req.arrival_key = arrivals_;
+  req.arrival_key = key;
   req.quality_sum = 0.0;
   req.quality_count = 0;
   req.measured = measured;

@@ -103,7 +103,7 @@ private:
     uint32_t steps_left = 0;
     double arrival_s = 0.0;
     double deadline_s = models::INF;
-    uint64_t arrival_key = 0; // affinity key for ring_hash: the request's arrival number
+    uint64_t arrival_key = 0; // affinity key for ring_hash: its session's, or its arrival number
     double quality_sum = 0.0;
     uint32_t quality_count = 0;
     bool measured = false;
@@ -180,7 +180,7 @@ private:
 
   // requests and workflow DAG (Simulation.cpp)
   void on_arrival(uint32_t source);
-  void start_request(uint32_t source, const models::CallTokens& tokens, bool measured);
+  void start_request(uint32_t source, const models::CallTokens& tokens, uint64_t key, bool measured);
   void step_succeeded(uint32_t request, uint32_t step);
   void step_failed(uint32_t request, uint32_t step, Cause cause);
   void fail_request(uint32_t request, Cause cause);

@@ -300,9 +300,8 @@ workflows:
 workload:
   - {workflow: w, arrival: {process: poisson, rate: 20/s}}
 )";
-  for (const std::string strategy : {"round_robin", "weighted_round_robin", "random", "least_outstanding",
-                                     "power_of_d", "weighted_least_request", "peak_ewma", "ring_hash",
-                                     "capability_score"}) {
+  for (const std::string strategy : {"round_robin", "weighted_round_robin", "random", "least_outstanding", "power_of_d",
+                                     "weighted_least_request", "peak_ewma", "ring_hash", "capability_score"}) {
     INFO(strategy);
     const std::vector<std::string> o = {"orchestrator.selection.strategy=" + strategy};
     const auto r = test::run_text(yaml, o);
@@ -319,4 +318,27 @@ workload:
   const auto good = test::run_text(
       yaml, {"orchestrator.selection={strategy: capability_score, weights: {latency: 0, cost: 0, quality: 1}}"});
   CHECK(good.services.at("big").offered == 20000);
+}
+
+TEST_CASE("selection end to end: ring_hash keeps a session on one instance", "[orchestrator][selection]")
+{
+  // Two single-instance providers of `chat`. With one session every request has the same key, so
+  // ring_hash sends them all to the same provider; with many sessions both get traffic.
+  const std::string yaml = R"(
+simulation: {seed: 8, requests: 5000}
+services:
+  a: {capabilities: [chat], concurrency: 100, latency: 10ms}
+  b: {capabilities: [chat], concurrency: 100, latency: 10ms}
+workflows:
+  w: {steps: [{name: ask, capability: chat}]}
+workload:
+  - {workflow: w, arrival: {process: poisson, rate: 20/s}}
+orchestrator: {selection: {strategy: ring_hash}}
+)";
+  const auto one = test::run_text(yaml, {"workload.0.sessions=1"});
+  const uint64_t to_a = one.services.at("a").offered, to_b = one.services.at("b").offered;
+  CHECK(((to_a == 5000 && to_b == 0) || (to_a == 0 && to_b == 5000)));
+  const auto many = test::run_text(yaml, {"workload.0.sessions=1000"});
+  CHECK(many.services.at("a").offered > 1000);
+  CHECK(many.services.at("b").offered > 1000);
 }
