@@ -8,7 +8,7 @@ PowerOfDSelector::PowerOfDSelector(const std::vector<PoolMember>& members, uint3
                                    sim::Rng rng)
     : index_(members)
     , available_(static_cast<uint32_t>(members.size()))
-    , outstanding_(members.size(), 0)
+    , outstanding_(members.size())
     , d_(d)
     , with_replacement_(with_replacement)
     , rng_(rng)
@@ -42,24 +42,17 @@ uint32_t PowerOfDSelector::pick(const PickContext&)
 
 void PowerOfDSelector::on_issue(uint32_t instance, double)
 {
-  ++outstanding_[index_.get_slot(instance)];
-}
-
-void PowerOfDSelector::end_call(uint32_t instance)
-{
-  uint32_t& count = outstanding_[index_.get_slot(instance)];
-  if (count > 0)
-    --count;
+  outstanding_.add(index_.get_slot(instance));
 }
 
 void PowerOfDSelector::on_answer(uint32_t instance, double, double, bool)
 {
-  end_call(instance);
+  outstanding_.remove(index_.get_slot(instance));
 }
 
 void PowerOfDSelector::on_abandon(uint32_t instance, double)
 {
-  end_call(instance);
+  outstanding_.remove(index_.get_slot(instance));
 }
 
 void PowerOfDSelector::set_available(uint32_t instance, bool available)

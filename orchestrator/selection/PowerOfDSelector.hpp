@@ -5,6 +5,7 @@
 
 #include "orchestrator/selection/AvailableSet.hpp"
 #include "orchestrator/selection/MemberIndex.hpp"
+#include "orchestrator/selection/OutstandingCounts.hpp"
 #include "orchestrator/selection/Selector.hpp"
 
 namespace orchsim::orchestrator::selection {
@@ -28,11 +29,9 @@ public:
   void set_available(uint32_t instance, bool available) override;
 
 private:
-  void end_call(uint32_t instance);
-
   MemberIndex index_;
   AvailableSet available_;
-  std::vector<uint32_t> outstanding_; // per slot
+  OutstandingCounts outstanding_; // per slot
   uint32_t d_;
   bool with_replacement_;
   sim::Rng rng_;

@@ -13,9 +13,9 @@ namespace orchsim::orchestrator {
 /** What a selector knows of one member of its pool when it is built: static facts from the scenario,
  *  never hidden state (a selector learns the rest from what it observes). */
 struct PoolMember {
-  uint32_t instance = 0;        // global instance id, what pick() returns
-  uint32_t service = 0;         // index into Scenario::services
-  double weight = 1.0;          // the service's `weight` (weighted strategies), > 0
+  uint32_t instance = 0;           // global instance id, what pick() returns
+  uint32_t service = 0;            // index into Scenario::services
+  double weight = 1.0;             // the service's `weight` (weighted strategies), > 0
   double expected_latency_s = 0.0; // the latency model's mean at the pool's mean tokens (prior for learning)
   double expected_cost_usd = 0.0;  // cost of one call at mean tokens
   double quality = 0.0;            // the service's quality, 0 when it declares none

@@ -7,7 +7,7 @@ namespace orchsim::orchestrator::selection {
 WeightedLeastRequestSelector::WeightedLeastRequestSelector(const std::vector<PoolMember>& members, double bias,
                                                            sim::Rng rng)
     : index_(members)
-    , outstanding_(members.size(), 0)
+    , outstanding_(members.size())
     , available_(static_cast<uint32_t>(members.size()))
     , schedule_(static_cast<uint32_t>(members.size()))
     , bias_(bias)
@@ -51,24 +51,17 @@ uint32_t WeightedLeastRequestSelector::pick(const PickContext&)
 
 void WeightedLeastRequestSelector::on_issue(uint32_t instance, double)
 {
-  ++outstanding_[index_.get_slot(instance)];
-}
-
-void WeightedLeastRequestSelector::end_call(uint32_t instance)
-{
-  uint32_t& count = outstanding_[index_.get_slot(instance)];
-  if (count > 0)
-    --count;
+  outstanding_.add(index_.get_slot(instance));
 }
 
 void WeightedLeastRequestSelector::on_answer(uint32_t instance, double, double, bool)
 {
-  end_call(instance);
+  outstanding_.remove(index_.get_slot(instance));
 }
 
 void WeightedLeastRequestSelector::on_abandon(uint32_t instance, double)
 {
-  end_call(instance);
+  outstanding_.remove(index_.get_slot(instance));
 }
 
 void WeightedLeastRequestSelector::set_available(uint32_t instance, bool available)

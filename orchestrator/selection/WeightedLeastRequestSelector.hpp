@@ -7,6 +7,7 @@
 #include "orchestrator/selection/AvailableSet.hpp"
 #include "orchestrator/selection/EdfSchedule.hpp"
 #include "orchestrator/selection/MemberIndex.hpp"
+#include "orchestrator/selection/OutstandingCounts.hpp"
 #include "orchestrator/selection/Selector.hpp"
 
 namespace orchsim::orchestrator::selection {
@@ -37,11 +38,10 @@ public:
 
 private:
   double effective_weight(uint32_t slot) const;
-  void end_call(uint32_t instance);
 
   MemberIndex index_;
   std::vector<double> weights_;
-  std::vector<uint32_t> outstanding_; // per slot: Envoy's rq_active
+  OutstandingCounts outstanding_; // per slot: Envoy's rq_active
   AvailableSet available_;
   EdfSchedule schedule_;                              // the available members
   std::map<double, uint32_t> available_weight_count_; // distinct weights among the available members
