@@ -88,4 +88,50 @@ std::map<std::string, std::optional<double>> recovery_times(const models::Scenar
   return out;
 }
 
+std::map<std::string, std::optional<double>> adaptation_times(const models::Scenario& scenario,
+                                                              const models::FaultSpec& fault,
+                                                              const sim::TimeSeries& series)
+{
+  constexpr double ADAPTED = 0.95;
+  std::map<std::string, std::optional<double>> out;
+  const double interval = series.get_interval_s();
+  const auto last_before = static_cast<size_t>(std::floor(fault.start_s / interval)); // exclusive
+  const auto first_base = static_cast<size_t>(std::ceil(std::max(0.0, fault.start_s - BASELINE_S) / interval));
+  const auto first_after = static_cast<size_t>(std::ceil(fault.start_s / interval));
+  const size_t end =
+      std::isfinite(fault.duration_s)
+          ? std::min(series.size(), static_cast<size_t>(std::floor((fault.start_s + fault.duration_s) / interval)))
+          : series.size();
+  for (const auto& w : scenario.workflows) {
+    if (!calls(w, fault.service))
+      continue;
+    auto& result = out[w.name];
+    const std::string p = "workflows." + w.name + ".";
+    const auto* decisions = column(series, p + "decisions");
+    const auto* optimal = column(series, p + "optimal_picks");
+    if (!decisions || !optimal || first_base >= last_before || last_before > series.size())
+      continue;
+    double base_n = 0, base_ok = 0;
+    for (size_t i = first_base; i < last_before; ++i) {
+      base_n += (*decisions)[i];
+      base_ok += (*optimal)[i];
+    }
+    if (base_n == 0)
+      continue;
+    const double target = ADAPTED * base_ok / base_n;
+    for (size_t i = first_after; i + HOLD_INTERVALS <= end; ++i) {
+      double n = 0, ok = 0;
+      for (size_t k = 0; k < HOLD_INTERVALS; ++k) {
+        n += (*decisions)[i + k];
+        ok += (*optimal)[i + k];
+      }
+      if (n > 0 && ok / n >= target) {
+        result = std::max(0.0, static_cast<double>(i) * interval - fault.start_s);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace orchsim::analysis

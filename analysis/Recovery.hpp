@@ -19,4 +19,13 @@ std::map<std::string, std::optional<double>> recovery_times(const models::Scenar
                                                             const models::FaultSpec& fault,
                                                             const sim::TimeSeries& series);
 
+/** Time to adapt to a fault, per workflow that calls the faulted service: seconds from the fault's
+ *  start to the start of the first run of 3 consecutive series intervals, within the fault, whose share
+ *  of selections that picked a truly best candidate (optimal_picks / decisions, summed over the 3) is at
+ *  least 95 % of the pre-fault share (the 60 s before the start). nullopt: no decisions before the fault
+ *  (nothing to compare with), or not adapted before the fault ends. docs/METRICS.md has the definition. */
+std::map<std::string, std::optional<double>> adaptation_times(const models::Scenario& scenario,
+                                                              const models::FaultSpec& fault,
+                                                              const sim::TimeSeries& series);
+
 } // namespace orchsim::analysis

@@ -83,6 +83,50 @@ std::string summary_table(const results::RunResult& r)
   return out; // warnings go to stderr (cli), not into the table
 }
 
+std::string profiles_table(const results::ProfilesResult& r)
+{
+  std::string out;
+  out += format("scenario %s  %u replication%s (seeds %llu..%llu)  objective %s  wall %.3gs on %u job%s\n",
+                r.context.scenario_name.c_str(), r.replications, r.replications == 1 ? "" : "s",
+                static_cast<unsigned long long>(r.seeds.front()), static_cast<unsigned long long>(r.seeds.back()),
+                r.objective.c_str(), r.wall_time_s, r.jobs, r.jobs == 1 ? "" : "s");
+  out += "\n";
+  out +=
+      format("%-12s %-14s %8s %8s %8s %9s %8s %9s %7s %7s %8s %-22s %7s\n", "profile", "selection", "p50", "p95", "p99",
+             "thru/s", "success", "good/s", "quality", "cost/ok", "optimal", "amplification [95% CI]", "bracket");
+  auto mean = [](const results::ProfileSummary& p, const char* metric) -> std::optional<double> {
+    auto it = p.metrics.find(metric);
+    if (it == p.metrics.end() || it->second.values.empty())
+      return std::nullopt;
+    return it->second.mean;
+  };
+  auto secs = [&](const results::ProfileSummary& p, const char* metric) {
+    auto v = mean(p, metric);
+    return v ? seconds(*v) : std::string("-");
+  };
+  auto num = [&](const results::ProfileSummary& p, const char* metric, const char* fmt, double scale) {
+    auto v = mean(p, metric);
+    return v ? format(fmt, *v * scale) : std::string("-");
+  };
+  for (const auto& p : r.profiles) {
+    std::string amplification = "-";
+    if (p.amplification) {
+      amplification = format("%.4f", p.amplification->mean);
+      if (p.amplification->ci_low)
+        amplification += format(" [%.4f, %.4f]", *p.amplification->ci_low, *p.amplification->ci_high);
+    }
+    out +=
+        format("%-12s %-14s %8s %8s %8s %9s %8s %9s %7s %7s %8s %-22s %7s%s\n", p.name.c_str(), p.selection.c_str(),
+               secs(p, "latency_p50_s").c_str(), secs(p, "latency_p95_s").c_str(), secs(p, "latency_p99_s").c_str(),
+               num(p, "throughput_per_s", "%.4g", 1).c_str(), num(p, "success_ratio", "%.2f%%", 100).c_str(),
+               num(p, "goodput_per_s", "%.4g", 1).c_str(), num(p, "mean_quality", "%.4f", 1).c_str(),
+               money(mean(p, "cost_per_success_usd")).c_str(), num(p, "selection_optimal_ratio", "%.1f%%", 100).c_str(),
+               amplification.c_str(), p.bracket_position ? format("%.2f", *p.bracket_position).c_str() : "-",
+               p.complete ? "" : "  INCOMPLETE");
+  }
+  return out;
+}
+
 std::string explain_text(const models::Scenario& s)
 {
   std::string out;

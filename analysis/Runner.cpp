@@ -65,13 +65,52 @@ const char* strategy_name(models::SelectionStrategy s)
       return "ring_hash";
     case S::CAPABILITY_SCORE:
       return "capability_score";
+    case S::UCB1:
+      return "ucb1";
+    case S::THOMPSON:
+      return "thompson";
+    case S::LINUCB:
+      return "linucb";
+    case S::PREDICTIVE:
+      return "predictive";
+    case S::ORACLE:
+      return "oracle";
   }
   return "unknown";
 }
 
+results::SelectionQuality selection_quality(uint64_t decisions, uint64_t optimal, double regret)
+{
+  results::SelectionQuality q;
+  q.decisions = decisions;
+  q.regret = regret;
+  if (decisions) {
+    q.optimal_ratio = static_cast<double>(optimal) / static_cast<double>(decisions);
+    q.regret_per_decision = regret / static_cast<double>(decisions);
+  }
+  return q;
+}
+
 } // namespace
 
-LoadedScenario load(const std::string& path, const std::vector<std::string>& overrides)
+const char* objective_name(models::EffectivenessObjective o)
+{
+  switch (o) {
+    case models::EffectivenessObjective::QUALITY_GOODPUT:
+      return "quality_goodput";
+    case models::EffectivenessObjective::GOODPUT:
+      return "goodput";
+    case models::EffectivenessObjective::GOODPUT_PER_USD:
+      return "goodput_per_usd";
+  }
+  return "unknown";
+}
+
+namespace {
+
+} // namespace
+
+LoadedScenario load(const std::string& path, const std::vector<std::string>& overrides, const std::string& profile)
 {
   std::ifstream in(path, std::ios::binary);
   if (!in)
@@ -82,21 +121,41 @@ LoadedScenario load(const std::string& path, const std::vector<std::string>& ove
   if (in.bad())
     throw sim::InputError(sim::InputLocation{path, 0, 0, ""}, "cannot read scenario file");
   const std::string text = buffer.str();
-  return LoadedScenario{models::load_scenario_text(text, path, overrides), results::sha256_hex(text)};
+  LoadedScenario loaded{models::load_scenario_text(text, path, overrides, profile), results::sha256_hex(text), text};
+  // Every profile is checked whatever runs, so that a mistake in one is found before a long sweep.
+  for (const auto& p : loaded.scenario.profiles)
+    if (p.name != loaded.scenario.profile)
+      models::load_scenario_text(text, path, overrides, p.name);
+  return loaded;
+}
+
+LoadedScenario with_profile(const LoadedScenario& loaded, const std::string& profile)
+{
+  return LoadedScenario{
+      models::load_scenario_text(loaded.text, loaded.scenario.path, loaded.scenario.overrides, profile), loaded.sha256,
+      loaded.text};
+}
+
+results::RunContext run_context(const models::Scenario& s, const std::string& sha256)
+{
+  results::RunContext c;
+  c.orchsim_version = VERSION;
+  c.git_describe = GIT_DESCRIBE;
+  c.simgrid_version = sim::Engine::simgrid_version();
+  c.scenario_name = s.name;
+  c.scenario_path = s.path;
+  c.scenario_sha256 = sha256;
+  c.seed = s.simulation.seed;
+  c.overrides = s.overrides;
+  c.selection = strategy_name(s.orchestrator.selection.strategy);
+  c.profile = s.profile;
+  return c;
 }
 
 results::RunResult to_result(const models::Scenario& s, const std::string& sha256, const orchestrator::RunStats& st)
 {
   results::RunResult r;
-  r.context.orchsim_version = VERSION;
-  r.context.git_describe = GIT_DESCRIBE;
-  r.context.simgrid_version = sim::Engine::simgrid_version();
-  r.context.scenario_name = s.name;
-  r.context.scenario_path = s.path;
-  r.context.scenario_sha256 = sha256;
-  r.context.seed = s.simulation.seed;
-  r.context.overrides = s.overrides;
-  r.context.selection = strategy_name(s.orchestrator.selection.strategy);
+  r.context = run_context(s, sha256);
 
   const double window = st.window_s();
   r.run.window_start_s = st.window_start_s;
@@ -119,8 +178,10 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     info.start_s = f.start_s;
     if (std::isfinite(f.duration_s))
       info.end_s = f.start_s + f.duration_s;
-    if (st.series)
+    if (st.series) {
       info.recovery_s = recovery_times(s, f, *st.series);
+      info.adapt_s = adaptation_times(s, f, *st.series);
+    }
     r.run.faults.push_back(info);
   }
 
@@ -149,6 +210,8 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     }
     if (w.quality_requests)
       m.mean_quality = w.quality_sum / static_cast<double>(w.quality_requests);
+    m.quality_goodput_per_s = per_s(w.good_quality);
+    m.selection = selection_quality(w.decisions, w.oracle_picks, w.regret);
     if (w.slo) {
       results::SloResult slo;
       slo.objective = w.slo->key;
@@ -192,6 +255,50 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
       m.cost_per_success_usd = sv.cost_usd / static_cast<double>(sv.completed);
     r.services[sv.name] = m;
   }
+  auto& t = r.totals;
+  sim::Histogram all_latency;
+  uint64_t good = 0, decisions = 0, optimal = 0, quality_requests = 0;
+  double good_quality = 0, regret = 0, quality_sum = 0;
+  for (const auto& w : st.workflows) {
+    t.offered += w.offered;
+    t.completed += w.completed;
+    t.failed += w.failed.total();
+    good += w.good;
+    good_quality += w.good_quality;
+    t.cost_usd += w.cost_usd;
+    all_latency.merge(w.latency_s);
+    decisions += w.decisions;
+    optimal += w.oracle_picks;
+    regret += w.regret;
+    quality_sum += w.quality_sum;
+    quality_requests += w.quality_requests;
+  }
+  for (const auto& [name, m] : r.services)
+    t.cost_usd += m.instance_cost_usd;
+  t.success_ratio = t.offered ? static_cast<double>(t.completed) / static_cast<double>(t.offered) : 0.0;
+  t.throughput_per_s = per_s(static_cast<double>(t.completed));
+  t.goodput_per_s = per_s(static_cast<double>(good));
+  t.quality_goodput_per_s = per_s(good_quality);
+  t.latency_s = summarize(all_latency);
+  if (t.completed)
+    t.cost_per_success_usd = t.cost_usd / static_cast<double>(t.completed);
+  if (quality_requests)
+    t.mean_quality = quality_sum / static_cast<double>(quality_requests);
+  t.selection = selection_quality(decisions, optimal, regret);
+  r.effectiveness.objective = objective_name(s.amplification.objective);
+  switch (s.amplification.objective) {
+    case models::EffectivenessObjective::QUALITY_GOODPUT:
+      r.effectiveness.value = t.quality_goodput_per_s;
+      break;
+    case models::EffectivenessObjective::GOODPUT:
+      r.effectiveness.value = t.goodput_per_s;
+      break;
+    case models::EffectivenessObjective::GOODPUT_PER_USD:
+      if (t.cost_usd > 0)
+        r.effectiveness.value = static_cast<double>(good) / t.cost_usd;
+      break;
+  }
+
   if (st.series) {
     results::Series series;
     series.interval_s = st.series->get_interval_s();

@@ -20,13 +20,25 @@ struct RunLimits {
 struct LoadedScenario {
   models::Scenario scenario;
   std::string sha256;
+  std::string text; // the file's bytes, to load other profiles of the same document
 };
 
-/** Reads and validates a scenario file with overrides. Throws sim::InputError on bad input. */
-LoadedScenario load(const std::string& path, const std::vector<std::string>& overrides);
+/** Reads and validates a scenario file with overrides and applies `profile` (empty: baseline); every
+ *  other profile of the scenario is validated too. Throws sim::InputError on bad input. */
+LoadedScenario load(const std::string& path, const std::vector<std::string>& overrides,
+                    const std::string& profile = "");
+
+/** The same document and overrides with another profile applied. */
+LoadedScenario with_profile(const LoadedScenario& loaded, const std::string& profile);
 
 /** Runs the scenario once and returns its result (host block included). */
 results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits = {});
+
+/** The provenance block of a result: versions, scenario, seed, overrides, selection, profile. */
+results::RunContext run_context(const models::Scenario& scenario, const std::string& sha256);
+
+/** The name of an effectiveness objective as results carry it: quality_goodput, goodput, goodput_per_usd. */
+const char* objective_name(models::EffectivenessObjective objective);
 
 /** Turns what a run measured into the result document's metrics (no host block). */
 results::RunResult to_result(const models::Scenario& scenario, const std::string& sha256,

@@ -2,11 +2,14 @@
 // Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error.
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
+#include "analysis/Profiles.hpp"
 #include "analysis/Report.hpp"
 #include "analysis/Runner.hpp"
 #include "models/OfferedLoad.hpp"
@@ -51,13 +54,16 @@ exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error
 struct Common {
   std::string file;
   std::vector<std::string> overrides;
+  std::string profile;
 };
 
 po::options_description scenario_options(Common& c)
 {
   po::options_description d("scenario");
   d.add_options()("set", po::value(&c.overrides)->composing(),
-                  "override a field: --set key.path=value (repeatable), e.g. --set workload.0.arrival.rate=5/s");
+                  "override a field: --set key.path=value (repeatable), e.g. --set workload.0.arrival.rate=5/s")(
+      "profile", po::value(&c.profile),
+      "the orchestration profile: baseline (default), one the scenario declares, random or oracle");
   return d;
 }
 
@@ -101,14 +107,17 @@ int cmd_check(const std::vector<std::string>& args)
   if (!parse(args, "check", "Validates a scenario and its overrides; runs nothing. Exit 0 when valid, 2 when not.",
              opts, c))
     return EXIT_OK;
-  const auto loaded = analysis::load(c.file, c.overrides);
+  const auto loaded = analysis::load(c.file, c.overrides, c.profile);
   const auto& s = loaded.scenario;
   print_warnings(models::overload_warnings(s, models::compute_offered_load(s)));
   size_t steps = 0;
   for (const auto& w : s.workflows)
     steps += w.steps.size();
   std::cout << c.file << ": ok: " << s.services.size() << " services, " << s.workflows.size() << " workflows (" << steps
-            << " steps), " << s.sources.size() << " workload sources\n";
+            << " steps), " << s.sources.size() << " workload sources, profiles:";
+  for (const auto& p : s.profiles)
+    std::cout << " " << p.name;
+  std::cout << "\n";
   return EXIT_OK;
 }
 
@@ -121,18 +130,77 @@ int cmd_explain(const std::vector<std::string>& args)
              "workload sources, and the offered load against capacity per service.",
              opts, c))
     return EXIT_OK;
-  const auto loaded = analysis::load(c.file, c.overrides);
+  const auto loaded = analysis::load(c.file, c.overrides, c.profile);
   std::cout << analysis::explain_text(loaded.scenario);
   return EXIT_OK;
+}
+
+/** Splits `a,b,c`. */
+std::vector<std::string> split_list(const std::string& text)
+{
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty())
+      items.push_back(item);
+  return items;
+}
+
+int run_profiles(const Common& c, const std::string& profiles, uint32_t replications, unsigned jobs,
+                 const std::string& runs_dir, const std::string& out, const std::string& format,
+                 const analysis::RunLimits& limits)
+{
+  if (!c.profile.empty())
+    throw UsageError("--profile and --profiles exclude each other: --profiles " + c.profile +
+                     " runs it with the "
+                     "baseline");
+  analysis::ProfilesOptions options;
+  options.profiles = split_list(profiles.empty() ? "baseline" : profiles);
+  if (options.profiles.empty())
+    throw UsageError("--profiles: expected a list of profile names or all, found '" + profiles + "'");
+  options.replications = replications;
+  options.jobs = jobs;
+  options.limits = limits;
+  options.runs_dir = runs_dir;
+  const auto loaded = analysis::load(c.file, c.overrides);
+  const auto result = analysis::run_profiles(loaded, options);
+  const std::string json = results::to_json_text(result);
+  if (!out.empty()) {
+    try {
+      results::write_file_atomic(out, json);
+    } catch (const std::runtime_error& e) {
+      throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
+    }
+  }
+  if (format == "json")
+    std::cout << json;
+  else {
+    std::cout << analysis::profiles_table(result);
+    if (!out.empty())
+      std::cout << "\nresult: " << out << "\n";
+  }
+  bool complete = true;
+  for (const auto& p : result.profiles)
+    complete = complete && p.complete;
+  return complete ? EXIT_OK : EXIT_BAD_INPUT;
 }
 
 int cmd_run(const std::vector<std::string>& args)
 {
   Common c;
-  std::string seed, out, format = "table", max_sim_time;
+  std::string seed, out, format = "table", max_sim_time, profiles, runs_dir;
+  uint32_t replications = 1;
+  unsigned jobs = 0;
   analysis::RunLimits limits;
   po::options_description opts = scenario_options(c);
-  opts.add_options()("seed", po::value(&seed), "the run's seed (same as --set simulation.seed=N)")(
+  opts.add_options()("profiles", po::value(&profiles),
+                     "run several profiles on the same workload and report their amplification over the baseline: "
+                     "a comma-separated list, or all (the declared ones, random and oracle)")(
+      "replications", po::value(&replications),
+      "with --profiles: paired replications (replication r uses seed + r), for 95 % intervals")(
+      "jobs,j", po::value(&jobs), "with --profiles: runs at once, each in its own process (default: the cores)")(
+      "runs-dir", po::value(&runs_dir), "with --profiles: write every run's result JSON into this folder")(
+      "seed", po::value(&seed), "the run's seed (same as --set simulation.seed=N)")(
       "out,o", po::value(&out), "write the result JSON here (atomically)")(
       "format", po::value(&format), "what to print on stdout: table (default) or json")(
       "max-events", po::value(&limits.max_events), "stop after this many events; the result is marked incomplete")(
@@ -152,7 +220,12 @@ int cmd_run(const std::vector<std::string>& args)
   }
   if (!seed.empty())
     c.overrides.push_back("simulation.seed=" + seed);
-  const auto loaded = analysis::load(c.file, c.overrides);
+  if (replications < 1 || replications > 100000)
+    throw UsageError("--replications: expected a count in [1, 100000], found " + std::to_string(replications));
+  if (!profiles.empty() || replications > 1 || !runs_dir.empty())
+    return run_profiles(c, profiles, replications, jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()),
+                        runs_dir, out, format, limits);
+  const auto loaded = analysis::load(c.file, c.overrides, c.profile);
   const auto result = analysis::run(loaded, limits);
   const std::string json = results::to_json_text(result);
   if (!out.empty()) {

@@ -125,6 +125,21 @@ const char* check(const QuantileTrackerOptions& options)
   return nullptr;
 }
 
+const char* check(const AdaptiveTimeoutOptions& options)
+{
+  if (!(options.percentile > 0.0 && options.percentile < 1.0))
+    return "percentile must lie in (0, 1)";
+  if (!(options.multiplier >= 1.0 && std::isfinite(options.multiplier)))
+    return "multiplier must be finite and >= 1";
+  if (!(options.max_s > 0.0 && std::isfinite(options.max_s)))
+    return "max_s must be finite and > 0";
+  if (!(options.min_s >= 0.0 && options.min_s <= options.max_s))
+    return "min_s must lie in [0, max_s]";
+  if (options.min_samples == 0 || options.min_samples > options.window_samples)
+    return "min_samples must lie in [1, window_samples]";
+  return nullptr;
+}
+
 // ---- capacity --------------------------------------------------------------------------------------------
 
 const char* check(const AimdLimitOptions& options)
@@ -205,6 +220,49 @@ const char* check(const KnativeOptions& options)
     return "tick_interval_s must be positive";
   if (options.max_scale != 0 && options.max_scale < options.min_scale)
     return "max_scale must be 0 (no bound) or at least min_scale";
+  return nullptr;
+}
+
+const char* check(const TargetTuningOptions& options)
+{
+  if (!is_positive(options.latency_s))
+    return "latency_s must be finite and > 0";
+  if (!(options.percentile > 0.0 && options.percentile < 1.0))
+    return "percentile must lie in (0, 1)";
+  if (!(options.step > 0.0 && options.step <= 1.0))
+    return "step must lie in (0, 1]";
+  if (!(options.min_target > 0.0 && options.min_target <= options.max_target && options.max_target <= 1.0))
+    return "min_target and max_target must satisfy 0 < min_target <= max_target <= 1";
+  return nullptr;
+}
+
+uint32_t season_intervals(const PredictiveScalingOptions& options)
+{
+  const double ratio = options.season_s / options.interval_s;
+  return std::isfinite(ratio) && ratio >= 0.0 && ratio < 4e9 ? static_cast<uint32_t>(std::llround(ratio)) : 0;
+}
+
+const char* check(const PredictiveScalingOptions& options)
+{
+  if (options.min_replicas < 1)
+    return "min_replicas must be at least 1";
+  if (options.max_replicas < options.min_replicas)
+    return "max_replicas must not be below min_replicas";
+  if (!(options.target_utilization > 0.0 && options.target_utilization <= 1.0))
+    return "target_utilization must lie in (0, 1]";
+  if (!is_positive(options.interval_s))
+    return "interval_s must be finite and > 0";
+  const auto smoothing = [](double x) { return x > 0.0 && x <= 1.0; };
+  if (!smoothing(options.alpha) || !smoothing(options.beta) || !smoothing(options.gamma))
+    return "alpha, beta and gamma must lie in (0, 1]";
+  if (!smoothing(options.service_time_alpha))
+    return "service_time_alpha must lie in (0, 1]";
+  if (options.forecaster == ForecasterKind::HOLT_WINTERS) {
+    const double ratio = options.season_s / options.interval_s;
+    const uint32_t m = season_intervals(options);
+    if (m < 2 || std::abs(ratio - m) > 1e-6 * m)
+      return "season_s must be a whole number of at least 2 intervals";
+  }
   return nullptr;
 }
 

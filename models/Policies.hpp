@@ -91,6 +91,23 @@ struct QuantileTrackerOptions {
 /** 1 <= min_samples <= window_samples. */
 const char* check(const QuantileTrackerOptions& options);
 
+/** orchestrator::coordination::AdaptiveTimeout: a per-try timeout that follows the observed latency,
+ *  clamp(multiplier x the observed percentile of successful calls, min_s, max_s) — the observed-percentile rule
+ *  of hedging ("The Tail at Scale", Dean and Barroso 2013) applied to timeouts, bounded as TCP's adaptive
+ *  retransmission timeout is (RFC 6298: an estimate from observed round trips, clamped to a floor and a
+ *  ceiling). No production default exists; these are the project's. */
+struct AdaptiveTimeoutOptions {
+  double percentile = 0.99;        // the tail the timeout sits above
+  double multiplier = 2.0;         // room above it: a call twice as slow as the p99 is given up
+  double min_s = 0.0;              // floor; 0: none
+  double max_s = 30.0;             // ceiling, and the timeout until min_samples answers have been seen
+  uint32_t min_samples = 100;      // answers before the observed percentile is trusted
+  uint32_t window_samples = 1000;  // the percentile is over the last this many answers
+};
+/** percentile in (0, 1), multiplier >= 1 and finite, 0 <= min_s <= max_s, max_s finite and > 0,
+ *  1 <= min_samples <= window_samples. */
+const char* check(const AdaptiveTimeoutOptions& options);
+
 // ---- capacity --------------------------------------------------------------------------------------------
 
 /** orchestrator::capacity::AimdLimit. Defaults are those of Netflix concurrency-limits' AIMDLimit.Builder
@@ -181,5 +198,45 @@ struct KnativeOptions {
 };
 /** Includes Knative's own config validation of the windows, thresholds and rates. */
 const char* check(const KnativeOptions& options);
+
+/** orchestrator::capacity::TargetTuner: an HPA's target utilization tuned from a latency objective. At
+ *  each sync period: the observed percentile of the service's call latency above latency_s lowers the
+ *  target by `step` (more instances for the same load), below half of latency_s raises it by `step`;
+ *  kept within [min_target, max_target]. A rule of the project's (no autoscaler ships it); it closes the
+ *  loop Kubernetes leaves to the operator, who picks the target that meets the latency objective. */
+struct TargetTuningOptions {
+  double latency_s = 1.0;   // the objective on the service's call latency (issue to answer); no default in YAML
+  double percentile = 0.99; // which percentile of the latencies observed over the sync period
+  double step = 0.05;       // change of the target per sync period
+  double min_target = 0.3;  // the target never goes below ...
+  double max_target = 0.9;  // ... nor above
+};
+/** latency_s finite and > 0, percentile in (0, 1), step in (0, 1], 0 < min_target <= max_target <= 1. */
+const char* check(const TargetTuningOptions& options);
+
+/** orchestrator::capacity::PredictiveAutoscaler: which forecaster of the calls offered per interval. */
+enum class ForecasterKind : uint8_t { HOLT_WINTERS, HOLT, EWMA };
+
+/** orchestrator::capacity::PredictiveAutoscaler: instances from a forecast of the load, with the current
+ *  load as a floor (AWS EC2 Auto Scaling predictive scaling: forecast capacity, never below what dynamic
+ *  scaling asks for). Smoothing defaults are the project's: Hyndman and Athanasopoulos (FPP3 sec. 8.3) fit
+ *  them to the data, which an online controller cannot do before it has seen any. */
+struct PredictiveScalingOptions {
+  uint32_t min_replicas = 1;
+  uint32_t max_replicas = 10;
+  double target_utilization = 0.7; // busy share of the slots aimed at (the HPA examples' 70 %)
+  double interval_s = 60.0;        // how often calls offered are counted and the count decided
+  ForecasterKind forecaster = ForecasterKind::HOLT_WINTERS;
+  double season_s = 86400.0; // HOLT_WINTERS: the season (a day); season_s / interval_s intervals, whole, >= 2
+  double alpha = 0.2;        // level smoothing
+  double beta = 0.05;        // trend smoothing (HOLT, HOLT_WINTERS)
+  double gamma = 0.3;        // seasonal smoothing (HOLT_WINTERS)
+  double service_time_alpha = 0.02; // EWMA weight of one served call's service time (the prior: the model's mean)
+};
+/** The season in intervals: season_s / interval_s rounded to the nearest whole number. */
+uint32_t season_intervals(const PredictiveScalingOptions& options);
+/** 1 <= min_replicas <= max_replicas, target_utilization in (0, 1], interval_s finite and > 0, smoothing
+ *  factors in (0, 1], HOLT_WINTERS: season_s a whole number (within 1e-6) of at least 2 intervals. */
+const char* check(const PredictiveScalingOptions& options);
 
 } // namespace orchsim::models

@@ -27,11 +27,13 @@ struct ServiceCost {
   double per_output_token_usd = 0.0;
 };
 
-/** Instances added and removed during the run by an autoscaler (Kubernetes HPA or Knative KPA). */
+/** Instances added and removed during the run by an autoscaler (Kubernetes HPA, Knative KPA, or predictive). */
 struct AutoscalingSpec {
-  std::variant<HpaOptions, KnativeOptions> policy; // min/max instances inside (min_replicas / min_scale)
-  double cold_start_s = 0.0;                       // a new instance serves this long after it is asked for
-  double instance_hour_usd = 0.0;                  // price of one instance provisioned for an hour
+  /** min/max instances inside (min_replicas / min_scale). */
+  std::variant<HpaOptions, KnativeOptions, PredictiveScalingOptions> policy;
+  double cold_start_s = 0.0;                        // a new instance serves this long after it is asked for
+  double instance_hour_usd = 0.0;                   // price of one instance provisioned for an hour
+  std::optional<TargetTuningOptions> target_tuning; // HPA only: its target utilization tuned from a latency objective
   uint32_t get_min() const;
   uint32_t get_max() const;
 };
@@ -74,16 +76,19 @@ struct WorkflowSpec {
   std::vector<uint32_t> topological_order; // step indices, dependencies first (file order among ties)
 };
 
-enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, RAMP, TRACE };
+enum class ArrivalProcess { POISSON, CLOSED_LOOP, BURSTY, RAMP, TRACE, DIURNAL };
 
 struct ArrivalSpec {
   ArrivalProcess process = ArrivalProcess::POISSON;
-  double rate_per_s = 0.0;      // POISSON
+  double rate_per_s = 0.0;      // POISSON; DIURNAL: the mean rate
   uint32_t users = 0;           // CLOSED_LOOP
   DistributionPtr think_time_s; // CLOSED_LOOP
   double ramp_from_per_s = 0.0; // RAMP: Poisson with a rate going linearly from..to over ramp_s, then to
   double ramp_to_per_s = 0.0;
   double ramp_s = 0.0;
+  double diurnal_amplitude = 0.0;     // DIURNAL: rate(t) = rate x (1 + amplitude x sin(2 pi (t - phase) / period))
+  double diurnal_period_s = 86400.0;  // DIURNAL
+  double diurnal_phase_s = 0.0;       // DIURNAL
   double rate_on_per_s = 0.0; // BURSTY: a two-state MMPP, exponential sojourns
   double rate_off_per_s = 0.0;
   double mean_on_s = 0.0;
@@ -114,7 +119,16 @@ enum class SelectionStrategy {
   PEAK_EWMA,              // Finagle/Linkerd: P2C on peak EWMA latency x (outstanding + 1)
   RING_HASH,              // consistent hashing of the request key (cache and session affinity)
   CAPABILITY_SCORE,       // best weighted score of expected latency, cost and quality among services
+  // Adaptive (learned online from observed outcomes only; docs/STRATEGIES.md, "Intelligence layer"):
+  UCB1,       // bandit over the members: UCB1, optionally discounted
+  THOMPSON,   // bandit over the members: Beta-Bernoulli Thompson sampling, optionally discounted
+  LINUCB,     // contextual bandit (disjoint LinUCB) on request features
+  PREDICTIVE, // least predicted objective: learned wait + service time, success rate; cost and quality
+  ORACLE,     // the same objective computed from the simulator's true state (a ceiling, not a real strategy)
 };
+
+/** Predictors of a member's service time (PREDICTIVE). */
+enum class PredictorKind { EWMA, RLS };
 
 /** Weights of capability_score's terms; each term is normalised over the pool's services. */
 struct ScoreWeights {
@@ -123,14 +137,30 @@ struct ScoreWeights {
   double quality = 0.0;
 };
 
+/** What PREDICTIVE and ORACLE minimise per candidate:
+ *  latency x expected completion seconds (wait + service, divided by the success probability)
+ *  + cost x expected USD of the call - quality x the service's quality. */
+struct Objective {
+  double latency = 1.0; // per second
+  double cost = 0.0;    // per USD
+  double quality = 0.0; // per quality point (quality is in [0, 1])
+};
+
 struct SelectionSpec {
   SelectionStrategy strategy = SelectionStrategy::ROUND_ROBIN;
-  uint32_t d = 2;                // POWER_OF_D: members sampled per pick
-  bool with_replacement = false; // POWER_OF_D: sample with replacement (false: d distinct members)
-  double bias = 1.0;             // WEIGHTED_LEAST_REQUEST: Envoy's active_request_bias
-  double decay_s = 10.0;         // PEAK_EWMA: decay time of the latency average (Finagle default 10 s)
-  uint32_t ring_size = 1024;     // RING_HASH: points on the ring (Envoy minimum_ring_size default 1024)
-  ScoreWeights score;            // CAPABILITY_SCORE
+  uint32_t d = 2;                               // POWER_OF_D: members sampled per pick
+  bool with_replacement = false;                // POWER_OF_D: sample with replacement (false: d distinct members)
+  double bias = 1.0;                            // WEIGHTED_LEAST_REQUEST: Envoy's active_request_bias
+  double decay_s = 10.0;                        // PEAK_EWMA: decay time of the latency average (Finagle default 10 s)
+  uint32_t ring_size = 1024;                    // RING_HASH: points on the ring (Envoy minimum_ring_size default 1024)
+  ScoreWeights score;                           // CAPABILITY_SCORE
+  Objective objective;                          // PREDICTIVE, ORACLE
+  PredictorKind predictor = PredictorKind::RLS; // PREDICTIVE
+  double exploration = 2.0;                     // UCB1: c in mean + sqrt(c ln N / n); LINUCB: alpha
+  double discount = 1.0;                        // UCB1, THOMPSON, LINUCB: forgetting per update (1: none)
+  double reward_scale_s = 0.0; // bandits: reward = exp(-latency / scale) on success, 0 on failure; 0: the pool's
+                               // mean expected latency
+  double ridge = 1.0;          // LINUCB: A starts as ridge x I
 };
 
 /** Why a call (and then a request) failed. */
@@ -166,6 +196,8 @@ struct HedgeSpec {
 struct OrchestratorSpec {
   SelectionSpec selection;
   double call_timeout_s = INF; // per try, from the call's issue to its answer
+  /** Per candidate pool, from the observed latencies instead of call_timeout_s (which is then INF). */
+  std::optional<AdaptiveTimeoutOptions> adaptive_timeout;
   double deadline_s = INF;     // per request, from arrival; later steps get what is left
   RetrySpec retry;
   HedgeSpec hedge;
@@ -202,6 +234,7 @@ struct FaultSpec {
     LATENCY,    // service times are multiplied (gray failure)
     ERRORS,     // the error probability becomes `error_probability`
     RATE_LIMIT, // the provider's rate limits change to `rate_limit`
+    PRICE,      // calls sent while it lasts cost price_multiplier x (per call and per token)
   };
   Kind kind = Kind::CRASH;
   std::string name; // as written, for reports: `fault 0 (crash llm)` or the `name` key
@@ -210,8 +243,32 @@ struct FaultSpec {
   double start_s = 0.0;
   double duration_s = INF;
   double latency_multiplier = 1.0;
+  double price_multiplier = 1.0;
   double error_probability = 0.0;
   RateLimiterOptions rate_limit;
+};
+
+/** What the amplification factor divides (docs/METRICS.md, "Amplification"). */
+enum class EffectivenessObjective {
+  QUALITY_GOODPUT, // good requests x their quality, per second (default)
+  GOODPUT,         // good requests per second
+  GOODPUT_PER_USD, // good requests per USD spent (calls and instances)
+};
+
+/** A named orchestration profile the scenario declares. */
+struct ProfileInfo {
+  std::string name;
+  std::string description;
+};
+
+/** Profiles that exist in every scenario without being written. */
+inline constexpr const char* BASELINE_PROFILE = "baseline";
+inline constexpr const char* RANDOM_PROFILE = "random"; // the bracket profile with random selection: a floor
+inline constexpr const char* ORACLE_PROFILE = "oracle"; // the bracket profile with oracle selection: a ceiling
+
+struct AmplificationSpec {
+  EffectivenessObjective objective = EffectivenessObjective::QUALITY_GOODPUT;
+  std::string bracket = BASELINE_PROFILE; // the profile `random` and `oracle` take their other policies from
 };
 
 struct Scenario {
@@ -226,6 +283,13 @@ struct Scenario {
   std::vector<std::optional<SloSpec>> slos; // per workflow
   std::vector<FaultSpec> faults;            // by start time (file order among equal starts)
   std::vector<std::string> overrides;       // `key.path=value` as given, in order
+  /** The profile applied: `baseline` (the top-level orchestrator when the scenario declares no profiles),
+   *  a declared one, `random` or `oracle`. */
+  std::string profile = BASELINE_PROFILE;
+  std::vector<ProfileInfo> profiles; // every profile that can be run: declared ones (baseline first), random, oracle
+  AmplificationSpec amplification;
+  /** The objective selection quality is judged by in every profile: the oracle profile's. */
+  Objective oracle_objective;
 
   std::optional<uint32_t> find_service(const std::string& name) const;
   std::optional<uint32_t> find_workflow(const std::string& name) const;

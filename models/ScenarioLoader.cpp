@@ -27,6 +27,9 @@ using sim::InputLocation;
 struct Document {
   std::string file;
   std::vector<std::pair<std::string, std::string>> overrides; // key path, "key.path=value"
+  /** Key paths a profile wrote, and where they are written: `orchestrator.hedging` came from
+   *  `profiles.adaptive.orchestrator.hedging`. */
+  std::vector<std::pair<std::string, std::string>> profile_paths;
 };
 
 /** A node of the document and its key path. */
@@ -62,15 +65,26 @@ class Loader {
 public:
   explicit Loader(Document doc) : doc_(std::move(doc)) {}
 
-  Scenario scenario(const YAML::Node& root);
+  /** The scenario with `profile` applied (empty: baseline). `root` is modified: the profile's keys
+   *  are written into it. */
+  Scenario scenario(YAML::Node root, const std::string& profile);
 
 private:
   // ---- locating and reporting -------------------------------------------------------------------
   /** Where the value at `path` was written: the `--set` that wrote it, or its place in the file. */
-  InputLocation location(const YAML::Mark& mark, const std::string& path) const
+  InputLocation location(const YAML::Mark& mark, const std::string& written_path) const
   {
+    auto under = [](const std::string& path, const std::string& prefix) {
+      return path == prefix || path.rfind(prefix + ".", 0) == 0;
+    };
+    std::string path = written_path;
+    for (const auto& [applied, source] : doc_.profile_paths)
+      if (under(path, applied)) {
+        path = source + path.substr(applied.size());
+        break;
+      }
     for (const auto& [override_path, text] : doc_.overrides)
-      if (path == override_path || path.rfind(override_path + ".", 0) == 0)
+      if (under(path, override_path))
         return InputLocation{"--set " + text, 0, 0, path};
     InputLocation where{doc_.file, 0, 0, path};
     if (!mark.is_null()) {
@@ -345,9 +359,18 @@ private:
   /** One fault, or a zone outage expanded into one crash per service with instances in the zone. */
   std::vector<FaultSpec> faults_of(const Cursor& c, const Scenario& s, size_t index) const;
   void selection(const Cursor& c, SelectionSpec& out) const;
+  Objective objective(const Cursor& c) const;
+  /** Checks the `profiles` section; returns the declared profiles (baseline first) and their nodes. */
+  std::vector<std::pair<ProfileInfo, std::optional<Cursor>>> profiles(const Cursor& top) const;
+  AmplificationSpec amplification(const Cursor& c) const;
+  /** Writes a declared profile's keys into the document. */
+  void apply_profile(YAML::Node& root, const std::string& name, const std::optional<Cursor>& profile);
   uint32_t cause_mask(const Cursor& c) const;
   void retries(const Cursor& c, RetrySpec& out) const;
   void hedging(const Cursor& c, HedgeSpec& out) const;
+  AdaptiveTimeoutOptions adaptive_timeout(const Cursor& c) const;
+  /** A percentile in (0, 100 %) (99% or 0.99). */
+  double percentile(const Cursor& c) const;
   template <class Options>
   void checked(const Cursor& c, const Options& options) const;
   CircuitBreakerOptions circuit_breaker(const Cursor& c) const;
@@ -355,6 +378,10 @@ private:
   ConcurrencyLimitOptions concurrency_limit(const Cursor& c) const;
   RateLimiterOptions rate_limit(const Cursor& c) const;
   AutoscalingSpec autoscaling(const Cursor& c) const;
+  TargetTuningOptions target_tuning(const Cursor& c) const;
+  PredictiveScalingOptions predictive_scaling(const Cursor& c, uint32_t min, uint32_t max) const;
+  /** A share in (0, 100 %] (70% or 0.7). */
+  double utilization(const Cursor& c) const;
   SloSpec slo(const Cursor& c) const;
 
   Document doc_;
@@ -796,12 +823,13 @@ void Loader::order_steps(const Cursor& c, WorkflowSpec& w) const
 
 ArrivalSpec Loader::arrival(const Cursor& c) const
 {
-  require_map(c, "an arrival map {process: poisson|closed_loop|bursty|trace, ...}");
+  require_map(c, "an arrival map {process: poisson|closed_loop|bursty|ramp|diurnal|trace, ...}");
   ArrivalSpec a;
   a.process = choice<ArrivalProcess>(selector(c, "process"), {{"poisson", ArrivalProcess::POISSON},
                                                               {"closed_loop", ArrivalProcess::CLOSED_LOOP},
                                                               {"bursty", ArrivalProcess::BURSTY},
                                                               {"ramp", ArrivalProcess::RAMP},
+                                                              {"diurnal", ArrivalProcess::DIURNAL},
                                                               {"trace", ArrivalProcess::TRACE}});
   switch (a.process) {
     case ArrivalProcess::POISSON:
@@ -820,6 +848,15 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
       a.ramp_s = duration(child(c, "over"));
       if (a.ramp_from_per_s <= 0 && a.ramp_to_per_s <= 0)
         fail(c, "expected a ramp with a rate > 0 at one end at least");
+      break;
+    case ArrivalProcess::DIURNAL:
+      check_keys(c, {"process", "rate", "amplitude", "period", "phase"});
+      a.rate_per_s = rate(child(c, "rate"));
+      a.diurnal_amplitude = number(child(c, "amplitude"), 0, 1, "an amplitude (a share of the mean rate)");
+      if (auto v = optional_child(c, "period"))
+        a.diurnal_period_s = duration(*v);
+      if (auto v = optional_child(c, "phase"))
+        a.diurnal_phase_s = duration(*v, true);
       break;
     case ArrivalProcess::BURSTY:
       check_keys(c, {"process", "rate_on", "rate_off", "mean_on", "mean_off"});
@@ -912,7 +949,18 @@ void Loader::selection(const Cursor& c, SelectionSpec& out) const
                                             {"weighted_least_request", SelectionStrategy::WEIGHTED_LEAST_REQUEST},
                                             {"peak_ewma", SelectionStrategy::PEAK_EWMA},
                                             {"ring_hash", SelectionStrategy::RING_HASH},
-                                            {"capability_score", SelectionStrategy::CAPABILITY_SCORE}});
+                                            {"capability_score", SelectionStrategy::CAPABILITY_SCORE},
+                                            {"ucb1", SelectionStrategy::UCB1},
+                                            {"thompson", SelectionStrategy::THOMPSON},
+                                            {"linucb", SelectionStrategy::LINUCB},
+                                            {"predictive", SelectionStrategy::PREDICTIVE},
+                                            {"oracle", SelectionStrategy::ORACLE}});
+  auto bandit_keys = [&](const Cursor& at) {
+    if (auto v = optional_child(at, "discount"))
+      out.discount = number(*v, 0.5, 1, "a discount factor per update");
+    if (auto v = optional_child(at, "reward_scale"))
+      out.reward_scale_s = duration(*v);
+  };
   switch (out.strategy) {
     case SelectionStrategy::POWER_OF_D:
       check_keys(c, {"strategy", "d", "with_replacement"});
@@ -952,9 +1000,56 @@ void Loader::selection(const Cursor& c, SelectionSpec& out) const
           fail(*w, "expected at least one positive weight");
       }
       break;
+    case SelectionStrategy::UCB1:
+      check_keys(c, {"strategy", "exploration", "discount", "reward_scale"});
+      if (auto v = optional_child(c, "exploration"))
+        out.exploration = number(*v, 0, 100, "an exploration constant c >= 0");
+      bandit_keys(c);
+      break;
+    case SelectionStrategy::THOMPSON:
+      check_keys(c, {"strategy", "discount", "reward_scale"});
+      bandit_keys(c);
+      break;
+    case SelectionStrategy::LINUCB:
+      check_keys(c, {"strategy", "alpha", "ridge", "discount", "reward_scale"});
+      out.exploration = 1.0;
+      if (auto v = optional_child(c, "alpha"))
+        out.exploration = number(*v, 0, 100, "an exploration width alpha >= 0");
+      if (auto v = optional_child(c, "ridge"))
+        out.ridge = number(*v, 1e-6, 1e6, "a ridge (regularisation) > 0");
+      bandit_keys(c);
+      break;
+    case SelectionStrategy::PREDICTIVE:
+      check_keys(c, {"strategy", "predictor", "objective"});
+      if (auto v = optional_child(c, "predictor"))
+        out.predictor = choice<PredictorKind>(*v, {{"ewma", PredictorKind::EWMA}, {"rls", PredictorKind::RLS}});
+      if (auto v = optional_child(c, "objective"))
+        out.objective = objective(*v);
+      break;
+    case SelectionStrategy::ORACLE:
+      check_keys(c, {"strategy", "objective"});
+      if (auto v = optional_child(c, "objective"))
+        out.objective = objective(*v);
+      break;
     default:
       check_keys(c, {"strategy"});
   }
+}
+
+Objective Loader::objective(const Cursor& c) const
+{
+  require_map(c, "an objective map {latency, cost, quality}");
+  check_keys(c, {"latency", "cost", "quality"});
+  Objective o{0, 0, 0};
+  if (auto v = optional_child(c, "latency"))
+    o.latency = number(*v, 0, 1e9, "a weight per second >= 0");
+  if (auto v = optional_child(c, "cost"))
+    o.cost = number(*v, 0, 1e9, "a weight per USD >= 0");
+  if (auto v = optional_child(c, "quality"))
+    o.quality = number(*v, 0, 1e9, "a weight per quality point >= 0");
+  if (o.latency <= 0 && o.cost <= 0 && o.quality <= 0)
+    fail(c, "expected at least one positive weight");
+  return o;
 }
 
 uint32_t Loader::cause_mask(const Cursor& c) const
@@ -1058,6 +1153,41 @@ void Loader::hedging(const Cursor& c, HedgeSpec& out) const
   }
   if (auto m = optional_child(c, "min_samples"))
     out.min_samples = static_cast<uint32_t>(count(*m, 1, 1'000'000, "a number of samples"));
+}
+
+double Loader::percentile(const Cursor& c) const
+{
+  auto p = parse_fraction(scalar(c, "a percentile (99% or 0.99)"));
+  if (!p || *p <= 0 || *p >= 1)
+    expected(c, "a percentile in (0, 100%) (99% or 0.99)");
+  return *p;
+}
+
+AdaptiveTimeoutOptions Loader::adaptive_timeout(const Cursor& c) const
+{
+  require_map(c, "an adaptive timeout map {max, percentile, multiplier, min, min_samples, window}");
+  check_keys(c, {"percentile", "multiplier", "min", "max", "min_samples", "window"});
+  AdaptiveTimeoutOptions o;
+  o.max_s = duration(child(c, "max"));
+  if (auto v = optional_child(c, "percentile"))
+    o.percentile = percentile(*v);
+  if (auto v = optional_child(c, "multiplier"))
+    o.multiplier = number(*v, 1, 1000, "a multiplier");
+  if (auto v = optional_child(c, "min")) {
+    o.min_s = duration(*v, true);
+    if (o.min_s > o.max_s)
+      fail(*v, "expected min <= max (" + fmt(o.max_s) + " s), found " + describe_found(v->node));
+  }
+  if (auto v = optional_child(c, "window"))
+    o.window_samples = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a number of answers"));
+  if (auto v = optional_child(c, "min_samples")) {
+    o.min_samples = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a number of answers"));
+    if (o.min_samples > o.window_samples)
+      fail(*v, "expected min_samples <= window (" + std::to_string(o.window_samples) + "), found " +
+                   describe_found(v->node));
+  }
+  checked(c, o);
+  return o;
 }
 
 /** Refuses options that break a policy's own rules (models/Policies.cpp), located at the section. */
@@ -1174,8 +1304,10 @@ RateLimiterOptions Loader::rate_limit(const Cursor& c) const
 
 AutoscalingSpec Loader::autoscaling(const Cursor& c) const
 {
-  require_map(c, "an autoscaling map {policy: hpa|knative, min, max, ...}");
-  const bool knative = choice<bool>(child(c, "policy"), {{"hpa", false}, {"knative", true}});
+  require_map(c, "an autoscaling map {policy: hpa|knative|predictive, min, max, ...}");
+  enum class Policy { HPA, KNATIVE, PREDICTIVE };
+  const Policy policy = choice<Policy>(
+      child(c, "policy"), {{"hpa", Policy::HPA}, {"knative", Policy::KNATIVE}, {"predictive", Policy::PREDICTIVE}});
   AutoscalingSpec spec;
   const auto min_c = child(c, "min");
   const auto max_c = child(c, "max");
@@ -1187,18 +1319,18 @@ AutoscalingSpec Loader::autoscaling(const Cursor& c) const
     spec.cold_start_s = duration(*v, true);
   if (auto v = optional_child(c, "instance_hour_usd"))
     spec.instance_hour_usd = number(*v, 0, 1e6, "a price in USD");
-  if (!knative) {
+  if (policy == Policy::PREDICTIVE) {
+    spec.policy = predictive_scaling(c, lo, hi);
+    return spec;
+  }
+  if (policy == Policy::HPA) {
     check_keys(c, {"policy", "min", "max", "cold_start", "instance_hour_usd", "target_utilization", "tolerance",
-                   "sync_period", "scale_down_stabilization"});
+                   "sync_period", "scale_down_stabilization", "target_tuning"});
     HpaOptions o;
     o.min_replicas = lo;
     o.max_replicas = hi;
-    if (auto v = optional_child(c, "target_utilization")) {
-      auto share = parse_fraction(scalar(*v, "a utilization (70%)"));
-      if (!share || *share <= 0)
-        expected(*v, "a target utilization in (0, 100%] (70%)");
-      o.target_value = *share;
-    }
+    if (auto v = optional_child(c, "target_utilization"))
+      o.target_value = utilization(*v);
     if (auto v = optional_child(c, "tolerance"))
       o.tolerance = number(*v, 0, 10, "a tolerance");
     if (auto v = optional_child(c, "sync_period"))
@@ -1207,6 +1339,15 @@ AutoscalingSpec Loader::autoscaling(const Cursor& c) const
       o.scale_down.stabilization_window_s = duration(*v, true);
     checked(c, o);
     spec.policy = o;
+    if (auto v = optional_child(c, "target_tuning")) {
+      spec.target_tuning = target_tuning(*v);
+      if (o.target_value < spec.target_tuning->min_target || o.target_value > spec.target_tuning->max_target) {
+        const auto at = optional_child(c, "target_utilization");
+        fail(at ? *at : *v, "expected a target utilization in [" + fmt(spec.target_tuning->min_target) + ", " +
+                                fmt(spec.target_tuning->max_target) +
+                                "] (target_tuning's min and max), found " + fmt(o.target_value));
+      }
+    }
   } else {
     check_keys(c, {"policy", "min", "max", "cold_start", "instance_hour_usd", "target_concurrency", "stable_window",
                    "panic_window_percentage", "panic_threshold_percentage"});
@@ -1229,6 +1370,78 @@ AutoscalingSpec Loader::autoscaling(const Cursor& c) const
   return spec;
 }
 
+double Loader::utilization(const Cursor& c) const
+{
+  auto share = parse_fraction(scalar(c, "a utilization (70%)"));
+  if (!share || *share <= 0)
+    expected(c, "a target utilization in (0, 100%] (70%)");
+  return *share;
+}
+
+TargetTuningOptions Loader::target_tuning(const Cursor& c) const
+{
+  require_map(c, "a target tuning map {latency, percentile, step, min, max}");
+  check_keys(c, {"latency", "percentile", "step", "min", "max"});
+  TargetTuningOptions o;
+  o.latency_s = duration(child(c, "latency"));
+  if (auto v = optional_child(c, "percentile"))
+    o.percentile = percentile(*v);
+  if (auto v = optional_child(c, "step"))
+    o.step = number(*v, 1e-6, 1, "a step of the target utilization");
+  if (auto v = optional_child(c, "min"))
+    o.min_target = utilization(*v);
+  if (auto v = optional_child(c, "max"))
+    o.max_target = utilization(*v);
+  if (o.max_target < o.min_target) {
+    const Cursor at = optional_child(c, "max") ? child(c, "max") : child(c, "min");
+    fail(at, "expected max >= min (" + fmt(o.min_target) + "), found " + fmt(o.max_target));
+  }
+  checked(c, o);
+  return o;
+}
+
+PredictiveScalingOptions Loader::predictive_scaling(const Cursor& c, uint32_t min, uint32_t max) const
+{
+  check_keys(c, {"policy", "min", "max", "cold_start", "instance_hour_usd", "target", "interval", "forecaster",
+                 "season", "alpha", "beta", "gamma"});
+  PredictiveScalingOptions o;
+  o.min_replicas = min;
+  o.max_replicas = max;
+  if (auto v = optional_child(c, "target"))
+    o.target_utilization = utilization(*v);
+  if (auto v = optional_child(c, "interval"))
+    o.interval_s = duration(*v);
+  if (auto v = optional_child(c, "forecaster"))
+    o.forecaster = choice<ForecasterKind>(*v, {{"holt_winters", ForecasterKind::HOLT_WINTERS},
+                                               {"holt", ForecasterKind::HOLT},
+                                               {"ewma", ForecasterKind::EWMA}});
+  const auto season = optional_child(c, "season");
+  if (season) {
+    if (o.forecaster != ForecasterKind::HOLT_WINTERS)
+      fail(*season, "a season is for the holt_winters forecaster only");
+    o.season_s = duration(*season);
+  }
+  const auto smoothing = [&](const char* key, double& field) {
+    if (auto v = optional_child(c, key)) {
+      field = number(*v, 0, 1, "a smoothing factor in (0, 1]");
+      if (field <= 0)
+        expected(*v, "a smoothing factor in (0, 1]");
+    }
+  };
+  smoothing("alpha", o.alpha);
+  smoothing("beta", o.beta);
+  smoothing("gamma", o.gamma);
+  if (o.forecaster == ForecasterKind::HOLT_WINTERS) {
+    const double ratio = o.season_s / o.interval_s;
+    const uint32_t m = season_intervals(o);
+    if (m < 2 || std::abs(ratio - m) > 1e-6 * m)
+      fail(season ? *season : c, "expected a season of a whole number of intervals (" + fmt(o.interval_s) +
+                                     " s), at least 2, found " + fmt(o.season_s) + " s");
+  }
+  checked(c, o);
+  return o;
+}
+
 void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
 {
   require_map(c, "the orchestrator map {selection, timeout, deadline, retries, hedging}");
@@ -1239,8 +1452,15 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
   auto none_or_duration = [&](const Cursor& v) {
     return v.node.IsScalar() && v.node.Scalar() == "none" ? INF : duration(v);
   };
-  if (auto timeout = optional_child(c, "timeout"))
-    out.call_timeout_s = none_or_duration(*timeout);
+  if (auto timeout = optional_child(c, "timeout")) {
+    if (timeout->node.IsMap()) {
+      check_keys(*timeout, {"adaptive"});
+      out.adaptive_timeout = adaptive_timeout(child(*timeout, "adaptive"));
+      out.call_timeout_s = INF;
+    } else {
+      out.call_timeout_s = none_or_duration(*timeout);
+    }
+  }
   if (auto deadline = optional_child(c, "deadline"))
     out.deadline_s = none_or_duration(*deadline);
   if (auto r = optional_child(c, "retries"))
@@ -1303,13 +1523,15 @@ FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
                                                       {"zone_outage", FaultSpec::Kind::CRASH},
                                                       {"latency", FaultSpec::Kind::LATENCY},
                                                       {"errors", FaultSpec::Kind::ERRORS},
-                                                      {"rate_limit", FaultSpec::Kind::RATE_LIMIT}});
+                                                      {"rate_limit", FaultSpec::Kind::RATE_LIMIT},
+                                                      {"price", FaultSpec::Kind::PRICE}});
   std::vector<std::string> keys = {"type", "name", "service", "at", "duration"};
   switch (f.kind) {
     case FaultSpec::Kind::CRASH:
       keys.push_back("instances");
       break;
     case FaultSpec::Kind::LATENCY:
+    case FaultSpec::Kind::PRICE:
       keys.push_back("multiplier");
       break;
     case FaultSpec::Kind::ERRORS:
@@ -1348,6 +1570,9 @@ FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
       break;
     case FaultSpec::Kind::LATENCY:
       f.latency_multiplier = positive(child(c, "multiplier"), "a latency multiplier > 0");
+      break;
+    case FaultSpec::Kind::PRICE:
+      f.price_multiplier = positive(child(c, "multiplier"), "a price multiplier > 0");
       break;
     case FaultSpec::Kind::ERRORS:
       f.error_probability = probability(child(c, "probability"));
@@ -1419,14 +1644,170 @@ SloSpec Loader::slo(const Cursor& c) const
   return slo;
 }
 
-Scenario Loader::scenario(const YAML::Node& root)
+std::vector<std::pair<ProfileInfo, std::optional<Cursor>>> Loader::profiles(const Cursor& top) const
+{
+  std::vector<std::pair<ProfileInfo, std::optional<Cursor>>> out;
+  auto section = optional_child(top, "profiles");
+  if (!section) {
+    out.push_back({ProfileInfo{BASELINE_PROFILE, "the scenario's orchestrator, as written"}, std::nullopt});
+    return out;
+  }
+  require_map(*section, "a map of profiles {baseline: {...}, name: {orchestrator: {...}}}");
+  const Cursor services = child(top, "services");
+  std::vector<std::string> service_names;
+  if (services.node.IsMap())
+    for (auto it = services.node.begin(); it != services.node.end(); ++it)
+      service_names.push_back(key_text(it->first, "services"));
+  std::set<std::string> seen;
+  for_each_entry(*section, [&](const Cursor& key, const Cursor& value) {
+    const std::string profile_name = name(key);
+    if (profile_name == RANDOM_PROFILE || profile_name == ORACLE_PROFILE)
+      fail(key, "the profile name '" + profile_name + "' is reserved: every scenario has it without declaring it");
+    if (!seen.insert(profile_name).second)
+      fail(key, "duplicate profile '" + profile_name + "'");
+    ProfileInfo info{profile_name, ""};
+    if (!value.node.IsNull()) {
+      if (!value.node.IsMap())
+        expected(value, "a profile map {description, orchestrator, autoscaling}");
+      check_keys(value, {"description", "orchestrator", "autoscaling"});
+      if (auto d = optional_child(value, "description"))
+        info.description = scalar(*d, "a description");
+      if (auto o = optional_child(value, "orchestrator"))
+        require_map(*o, "an orchestrator map: the keys it names replace the scenario's");
+      if (auto a = optional_child(value, "autoscaling")) {
+        require_map(*a, "a map {service: autoscaling map, or ~ for none}");
+        for (auto it = a->node.begin(); it != a->node.end(); ++it) {
+          const Cursor service_key{it->first, child_path(a->path, key_text(it->first, a->path))};
+          const std::string service_name = name(service_key);
+          if (std::find(service_names.begin(), service_names.end(), service_name) == service_names.end()) {
+            std::string message = "unknown service '" + service_name + "'";
+            if (auto guess = did_you_mean(service_name, service_names))
+              message += " (did you mean '" + *guess + "'?)";
+            fail(service_key, message);
+          }
+        }
+      }
+    }
+    out.push_back({info, value.node.IsNull() ? std::nullopt : std::optional<Cursor>(value)});
+  });
+  auto baseline = std::find_if(out.begin(), out.end(), [](const auto& p) { return p.first.name == BASELINE_PROFILE; });
+  if (baseline == out.end())
+    missing(*section, "missing required profile 'baseline' (the reference the others are measured against)");
+  std::rotate(out.begin(), baseline, baseline + 1);
+  return out;
+}
+
+AmplificationSpec Loader::amplification(const Cursor& c) const
+{
+  require_map(c, "an amplification map {objective, bracket}");
+  check_keys(c, {"objective", "bracket"});
+  AmplificationSpec a;
+  if (auto o = optional_child(c, "objective"))
+    a.objective = choice<EffectivenessObjective>(*o, {{"quality_goodput", EffectivenessObjective::QUALITY_GOODPUT},
+                                                      {"goodput", EffectivenessObjective::GOODPUT},
+                                                      {"goodput_per_usd", EffectivenessObjective::GOODPUT_PER_USD}});
+  if (auto b = optional_child(c, "bracket"))
+    a.bracket = name(*b);
+  return a;
+}
+
+void Loader::apply_profile(YAML::Node& root, const std::string& profile_name, const std::optional<Cursor>& profile)
+{
+  if (!profile)
+    return;
+  const std::string from = "profiles." + profile_name;
+  if (auto o = optional_child(*profile, "orchestrator")) {
+    if (!root["orchestrator"].IsDefined() || root["orchestrator"].IsNull())
+      root["orchestrator"] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node orch = root["orchestrator"];
+    for (auto it = o->node.begin(); it != o->node.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (it->second.IsNull())
+        orch.remove(key); // `key: ~` drops what the scenario sets
+      else
+        orch[key] = it->second;
+      doc_.profile_paths.emplace_back("orchestrator." + key, from + ".orchestrator." + key);
+    }
+  }
+  if (auto a = optional_child(*profile, "autoscaling"))
+    for (auto it = a->node.begin(); it != a->node.end(); ++it) {
+      const std::string service = it->first.Scalar();
+      YAML::Node spec = root["services"][service];
+      if (it->second.IsNull())
+        spec.remove("autoscaling");
+      else
+        spec["autoscaling"] = it->second;
+      doc_.profile_paths.emplace_back("services." + service + ".autoscaling", from + ".autoscaling." + service);
+    }
+}
+
+Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
 {
   const Cursor top{root, ""};
   if (!root.IsMap())
     expected(top, "a scenario map {simulation, services, workflows, workload}");
-  check_keys(
-      top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo", "faults"});
+  check_keys(top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo",
+                   "faults", "profiles", "amplification"});
   Scenario s;
+  const auto declared = profiles(top);
+  for (const auto& [info, node] : declared)
+    s.profiles.push_back(info);
+  if (auto a = optional_child(top, "amplification"))
+    s.amplification = amplification(*a);
+  auto find_declared = [&](const std::string& wanted) {
+    return std::find_if(declared.begin(), declared.end(), [&](const auto& p) { return p.first.name == wanted; });
+  };
+  const auto bracket = find_declared(s.amplification.bracket);
+  if (bracket == declared.end()) {
+    const Cursor b = child(child(top, "amplification"), "bracket");
+    std::vector<std::string> names;
+    for (const auto& p : s.profiles)
+      names.push_back(p.name);
+    fail(b, "unknown profile '" + s.amplification.bracket + "'; expected one of: " + join(names));
+  }
+  s.profiles.push_back(
+      ProfileInfo{RANDOM_PROFILE, "the '" + s.amplification.bracket + "' profile with random selection: a floor"});
+  s.profiles.push_back(ProfileInfo{ORACLE_PROFILE, "the '" + s.amplification.bracket +
+                                                       "' profile selecting by the simulator's true state: a ceiling"});
+
+  s.profile = requested_profile.empty() ? std::string(BASELINE_PROFILE) : requested_profile;
+  const bool bracketing = s.profile == RANDOM_PROFILE || s.profile == ORACLE_PROFILE;
+  const auto chosen = bracketing ? bracket : find_declared(s.profile);
+  if (chosen == declared.end()) {
+    std::vector<std::string> names;
+    for (const auto& p : s.profiles)
+      names.push_back(p.name);
+    throw InputError(InputLocation{"--profile " + s.profile, 0, 0, ""},
+                     "unknown profile '" + s.profile + "'; this scenario has: " + join(names));
+  }
+  // The oracle judges by the bracket profile's objective where its selection has one.
+  auto bracket_selection = [&]() -> std::optional<Cursor> {
+    if (bracket->second)
+      if (auto o = optional_child(*bracket->second, "orchestrator"))
+        if (auto sel = optional_child(*o, "selection"))
+          return sel;
+    if (auto o = optional_child(top, "orchestrator"))
+      return optional_child(*o, "selection");
+    return std::nullopt;
+  }();
+  std::optional<YAML::Node> oracle_objective_node;
+  if (bracket_selection && bracket_selection->node.IsMap())
+    if (auto obj = optional_child(*bracket_selection, "objective")) {
+      s.oracle_objective = objective(*obj);
+      oracle_objective_node = obj->node;
+    }
+
+  apply_profile(root, chosen->first.name, chosen->second);
+  if (bracketing) {
+    YAML::Node sel(YAML::NodeType::Map);
+    sel["strategy"] = s.profile;
+    if (s.profile == ORACLE_PROFILE && oracle_objective_node)
+      sel["objective"] = *oracle_objective_node;
+    if (!root["orchestrator"].IsDefined() || root["orchestrator"].IsNull())
+      root["orchestrator"] = YAML::Node(YAML::NodeType::Map);
+    root["orchestrator"]["selection"] = sel;
+  }
+
   s.path = doc_.file;
   s.name = std::filesystem::path(doc_.file).stem().string();
   if (auto n = optional_child(top, "name"))
@@ -1597,6 +1978,8 @@ uint32_t AutoscalingSpec::get_min() const
 {
   if (const auto* hpa = std::get_if<HpaOptions>(&policy))
     return hpa->min_replicas;
+  if (const auto* predictive = std::get_if<PredictiveScalingOptions>(&policy))
+    return predictive->min_replicas;
   return std::get<KnativeOptions>(policy).min_scale;
 }
 
@@ -1604,6 +1987,8 @@ uint32_t AutoscalingSpec::get_max() const
 {
   if (const auto* hpa = std::get_if<HpaOptions>(&policy))
     return hpa->max_replicas;
+  if (const auto* predictive = std::get_if<PredictiveScalingOptions>(&policy))
+    return predictive->max_replicas;
   return std::get<KnativeOptions>(policy).max_scale;
 }
 
@@ -1642,19 +2027,20 @@ std::optional<uint32_t> Scenario::find_workflow(const std::string& name) const
   return std::nullopt;
 }
 
-Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides)
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
+                            const std::string& profile)
 {
   YAML::Node root = parse_yaml(text, path);
-  Document doc{path, {}};
+  Document doc{path, {}, {}};
   for (const auto& o : overrides)
     doc.overrides.emplace_back(apply_override(root, o), o);
   Loader loader(doc);
-  Scenario s = loader.scenario(root);
+  Scenario s = loader.scenario(root, profile);
   s.overrides = overrides;
   return s;
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides)
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& profile)
 {
   std::ifstream in(path, std::ios::binary);
   if (!in)
@@ -1663,7 +2049,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     throw InputError(InputLocation{path, 0, 0, ""}, "expected a scenario file, found a directory");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return load_scenario_text(buffer.str(), path, overrides);
+  return load_scenario_text(buffer.str(), path, overrides, profile);
 }
 
 } // namespace orchsim::models

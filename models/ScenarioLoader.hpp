@@ -12,11 +12,17 @@ namespace orchsim::models {
  *  Throws sim::InputError at the first problem, located `file:line:col: key.path: ...` (or
  *  `--set key.path=value: key.path: ...` for a bad override). Overrides are applied to the document
  *  before validation, so they are checked exactly like the file. Trace files named by the scenario
- *  are read relative to the scenario file's folder. */
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+ *  are read relative to the scenario file's folder.
+ *  `profile` names the orchestration profile to apply (empty: `baseline`): the keys a declared
+ *  profile's `orchestrator` map names replace the scenario's (`key: ~` removes one), and its
+ *  `autoscaling` map replaces services' autoscaling; `random` and `oracle` are the `amplification.bracket`
+ *  profile with random or oracle selection. Overrides are applied to the document first, so
+ *  `--set profiles.adaptive.orchestrator.timeout=5s` works. */
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {},
+                       const std::string& profile = "");
 
 /** Same, from text in memory; `path` is used for messages and to resolve trace files. */
 Scenario load_scenario_text(const std::string& text, const std::string& path,
-                            const std::vector<std::string>& overrides = {});
+                            const std::vector<std::string>& overrides = {}, const std::string& profile = "");
 
 } // namespace orchsim::models

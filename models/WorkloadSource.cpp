@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace orchsim::models {
 
@@ -19,6 +20,8 @@ std::optional<double> WorkloadSource::first_arrival_s()
       const double t = ramp_next(0.0);
       return std::isfinite(t) ? std::optional<double>(t) : std::nullopt;
     }
+    case ArrivalProcess::DIURNAL:
+      return diurnal_next(0.0);
     case ArrivalProcess::BURSTY: {
       // Start in the stationary state distribution: on with probability mean_on / (mean_on + mean_off).
       on_ = rng_.uniform() * (a.mean_on_s + a.mean_off_s) < a.mean_on_s;
@@ -49,6 +52,8 @@ std::optional<double> WorkloadSource::next_arrival_s(double previous_s)
       const double t = ramp_next(previous_s);
       return std::isfinite(t) ? std::optional<double>(t) : std::nullopt;
     }
+    case ArrivalProcess::DIURNAL:
+      return diurnal_next(previous_s);
     case ArrivalProcess::TRACE: {
       const auto& rows = a.trace->get_rows();
       if (++row_ >= rows.size()) {
@@ -84,6 +89,22 @@ double WorkloadSource::ramp_next(double previous_s)
       return t;
     if (t >= a.ramp_s && a.ramp_to_per_s <= 0)
       return INF; // ramped down to nothing: no more arrivals
+  }
+}
+
+/** Next arrival of a Poisson process with rate(t) = rate x (1 + amplitude x sin(2 pi (t - phase) / period)):
+ *  thinning (Lewis and Shedler 1979) of a Poisson process at the peak rate, rate x (1 + amplitude). */
+double WorkloadSource::diurnal_next(double previous_s)
+{
+  const auto& a = spec_.arrival;
+  const double peak = a.rate_per_s * (1.0 + a.diurnal_amplitude);
+  const double omega = 2.0 * std::numbers::pi / a.diurnal_period_s;
+  double t = previous_s;
+  for (;;) {
+    t -= std::log(rng_.uniform_pos()) / peak;
+    const double rate = a.rate_per_s * (1.0 + a.diurnal_amplitude * std::sin(omega * (t - a.diurnal_phase_s)));
+    if (rng_.uniform() * peak < rate)
+      return t;
   }
 }
 
@@ -133,6 +154,7 @@ std::optional<double> WorkloadSource::mean_rate_per_s(const SourceSpec& spec)
   const auto& a = spec.arrival;
   switch (a.process) {
     case ArrivalProcess::POISSON:
+    case ArrivalProcess::DIURNAL: // the sine averages to 0 over a period
       return a.rate_per_s;
     case ArrivalProcess::BURSTY:
       return (a.rate_on_per_s * a.mean_on_s + a.rate_off_per_s * a.mean_off_s) / (a.mean_on_s + a.mean_off_s);

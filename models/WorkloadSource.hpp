@@ -12,7 +12,7 @@ namespace orchsim::models {
 /** Generates the requests of one workload source: arrival times and request sizes (tokens).
  *  Owns its RNG stream, derived from (seed, "source/" + name), so its sequence depends on nothing
  *  else in the scenario: not on the selection strategy, not on other sources.
- *  Open processes (poisson, bursty, trace) are asked for the next arrival after the previous one;
+ *  Open processes (poisson, bursty, ramp, diurnal, trace) are asked for the next arrival after the previous one;
  *  a closed loop is asked for think times by the simulation when a user's request completes.
  *  Mutable; one per source per run. REQUIRES: the spec outlives the source. */
 class WorkloadSource {
@@ -44,6 +44,7 @@ public:
 private:
   double bursty_next(double previous_s);
   double ramp_next(double previous_s);
+  double diurnal_next(double previous_s);
 
   const SourceSpec& spec_;
   sim::Rng rng_;

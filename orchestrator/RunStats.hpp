@@ -45,6 +45,10 @@ struct WorkflowStats {
   double cost_usd = 0.0;         // every call of measured requests that a service served
   double quality_sum = 0.0;      // sum over successes of the mean quality of the services that answered
   uint64_t quality_requests = 0; // successes answered by at least one service with a quality score
+  double good_quality = 0.0;     // sum over good requests of their quality (1 for those without a score)
+  uint64_t decisions = 0;        // selections among two or more available candidates
+  uint64_t oracle_picks = 0;     // ... that picked a candidate the truth ranks best (ties count)
+  double regret = 0.0;           // sum over decisions of (true objective of the pick - of the best), >= 0
   sim::TimeAverage in_flight;    // requests in the system, all of them
   std::optional<models::SloSpec> slo;
 };

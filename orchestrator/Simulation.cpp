@@ -32,6 +32,8 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
   sources_.reserve(scenario.sources.size());
   for (const auto& src : scenario.sources)
     sources_.emplace_back(src, seed);
+  source_requests_.assign(scenario.sources.size(), 0);
+  draw_seed_ = sim::Rng::mix(seed, sim::Rng::hash_name("calls"));
 
   const auto& orch = scenario.orchestrator;
   services_.resize(scenario.services.size());
@@ -49,15 +51,26 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     if (orch.outlier_detection)
       state.outliers.emplace(state.allocated, *orch.outlier_detection);
     if (svc.autoscaling) {
-      if (const auto* hpa = std::get_if<models::HpaOptions>(&svc.autoscaling->policy))
+      const auto& scaling = *svc.autoscaling;
+      if (const auto* hpa = std::get_if<models::HpaOptions>(&scaling.policy)) {
         state.hpa.emplace(*hpa);
-      else
-        state.kpa.emplace(std::get<models::KnativeOptions>(svc.autoscaling->policy));
+        if (scaling.target_tuning) {
+          state.tuner.emplace(*scaling.target_tuning, hpa->target_value);
+          state.period_latency = std::make_unique<sim::Histogram>();
+        }
+      } else if (const auto* predictive = std::get_if<models::PredictiveScalingOptions>(&scaling.policy)) {
+        if (!offered_load_)
+          offered_load_ = models::compute_offered_load(scenario);
+        const auto tokens = offered_load_->services[s].mean_tokens.value_or(models::CallTokens{});
+        const double prior_s = svc.latency->mean_s(tokens).value_or(1.0);
+        state.predictive.emplace(*predictive, svc.concurrency, scaling.cold_start_s, prior_s > 0 ? prior_s : 1.0);
+      } else {
+        state.kpa.emplace(std::get<models::KnativeOptions>(scaling.policy));
+      }
     }
     for (uint32_t i = 0; i < state.allocated; ++i) {
       Instance inst;
       inst.service = s;
-      inst.rng = sim::Rng(seed, "instance/" + svc.name + "/" + std::to_string(i));
       inst.life = i < svc.instances ? Instance::Life::ACTIVE : Instance::Life::INACTIVE;
       instances_.push_back(std::move(inst));
     }
@@ -146,6 +159,9 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     m.expected_latency_s = spec.latency->mean_s(tokens).value_or(1.0);
     m.expected_cost_usd = expected_cost_usd(svc);
     m.quality = spec.quality.value_or(0.0);
+    m.concurrency = spec.concurrency;
+    services_[svc].mean_service_s = m.expected_latency_s;
+    services_[svc].mean_output_tokens = tokens.output;
     for (uint32_t i = 0; i < services_[svc].allocated; ++i) {
       m.instance = service_first[svc] + i;
       members.push_back(m);
@@ -157,12 +173,18 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     name += "/" + s.services[svc].name;
   CandidatePool pool;
   pool.services = services;
-  pool.selector = make_selector(s.orchestrator.selection, std::move(members), sim::Rng(s.simulation.seed, name));
+  SelectorEnvironment environment;
+  environment.truth = this;
+  environment.workflows = static_cast<uint32_t>(s.workflows.size());
+  pool.selector =
+      make_selector(s.orchestrator.selection, std::move(members), sim::Rng(s.simulation.seed, name), environment);
   const auto& retry = s.orchestrator.retry;
   if (retry.budget)
     pool.budget.emplace(*retry.budget);
   if (retry.throttle)
     pool.throttle.emplace(*retry.throttle);
+  if (s.orchestrator.adaptive_timeout)
+    pool.timeout.emplace(*s.orchestrator.adaptive_timeout);
   if (s.orchestrator.hedge.max_extra > 0 && s.orchestrator.hedge.percentile) {
     coordination::QuantileTracker::Options o;
     o.min_samples = s.orchestrator.hedge.min_samples;
@@ -215,6 +237,8 @@ RunStats Simulation::run()
       engine_.schedule(services_[s].hpa->get_options().sync_period_s, AUTOSCALE, s);
     if (services_[s].kpa)
       engine_.schedule(1.0, AUTOSCALE, s); // Knative scrapes concurrency once a second
+    if (services_[s].predictive)
+      engine_.schedule(services_[s].predictive->get_options().interval_s, AUTOSCALE, s);
   }
   for (uint32_t s = 0; s < services_.size(); ++s)
     if (services_[s].outliers)
@@ -310,6 +334,10 @@ void Simulation::setup_series()
     series.add_column(p + "p50_s", M::MEAN);
     series.add_column(p + "p99_s", M::MAX);
     series.add_column(p + "in_flight", M::MEAN);
+    series.add_column(p + "decisions", M::SUM);
+    series.add_column(p + "optimal_picks", M::SUM);
+    if (scenario_.orchestrator.adaptive_timeout)
+      series.add_column(p + "timeout_s", M::MEAN);
   }
   for (const auto& s : scenario_.services) {
     const std::string p = "services." + s.name + ".";
@@ -321,6 +349,13 @@ void Simulation::setup_series()
     series.add_column(p + "up_instances", M::MEAN);
     series.add_column(p + "instances", M::MEAN);
     series.add_column(p + "breaker_open", M::MAX);
+  }
+  for (uint32_t s = 0; s < scenario_.services.size(); ++s) {
+    const std::string p = "services." + scenario_.services[s].name + ".";
+    if (services_[s].tuner)
+      series.add_column(p + "target", M::MEAN);
+    if (services_[s].predictive)
+      series.add_column(p + "forecast_per_s", M::MEAN);
   }
   interval_workflows_.resize(scenario_.workflows.size());
   interval_services_.resize(scenario_.services.size());
@@ -343,9 +378,18 @@ void Simulation::on_series_tick()
     series_row_[k++] = iw.latency_s.quantile(0.50);
     series_row_[k++] = iw.latency_s.quantile(0.99);
     series_row_[k++] = stats_.workflows[w].in_flight.get_level();
+    series_row_[k++] = static_cast<double>(iw.decisions);
+    series_row_[k++] = static_cast<double>(iw.optimal_picks);
+    if (scenario_.orchestrator.adaptive_timeout) {
+      if (iw.timeout_calls > 0)
+        iw.last_timeout_s = iw.timeout_sum_s / static_cast<double>(iw.timeout_calls);
+      series_row_[k++] = iw.last_timeout_s;
+      iw.timeout_sum_s = 0.0;
+      iw.timeout_calls = 0;
+    }
     if (iw.latency_s.get_count() > 0)
       iw.latency_s.clear();
-    iw.arrivals = iw.completed = 0;
+    iw.arrivals = iw.completed = iw.decisions = iw.optimal_picks = 0;
     iw.failed = FailureCounts{};
   }
   for (uint32_t s = 0; s < interval_services_.size(); ++s) {
@@ -359,6 +403,12 @@ void Simulation::on_series_tick()
     series_row_[k++] = stats_.services[s].provisioned.get_level();
     series_row_[k++] = services_[s].breaker_open ? 1.0 : 0.0;
     is = IntervalService{};
+  }
+  for (uint32_t s = 0; s < services_.size(); ++s) {
+    if (services_[s].tuner)
+      series_row_[k++] = services_[s].tuner->get_target();
+    if (services_[s].predictive)
+      series_row_[k++] = services_[s].predictive->get_forecast_per_s();
   }
   series.append(series_row_);
   if (!arrivals_stopped_ || active_requests_ > 0)
@@ -450,6 +500,7 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   req.arrival_s = now;
   req.deadline_s = now + scenario_.orchestrator.deadline_s;
   req.arrival_key = key;
+  req.draw_base = sim::Rng::mix(sim::Rng::mix(draw_seed_, source), source_requests_[source]++);
   req.quality_sum = 0.0;
   req.quality_count = 0;
   req.measured = measured;
@@ -507,8 +558,10 @@ void Simulation::step_succeeded(uint32_t request, uint32_t step)
       const double latency = engine_.now_s() - req.arrival_s;
       ++ws.completed;
       ws.latency_s.record(latency);
-      if (!ws.slo || latency <= ws.slo->latency_s)
+      if (!ws.slo || latency <= ws.slo->latency_s) {
         ++ws.good;
+        ws.good_quality += req.quality_count > 0 ? req.quality_sum / req.quality_count : 1.0;
+      }
       if (req.quality_count > 0) {
         ws.quality_sum += req.quality_sum / req.quality_count;
         ++ws.quality_requests;

@@ -13,6 +13,9 @@
 #include "orchestrator/capacity/ConcurrencyLimit.hpp"
 #include "orchestrator/capacity/Hpa.hpp"
 #include "orchestrator/capacity/KnativeAutoscaler.hpp"
+#include "orchestrator/capacity/PredictiveAutoscaler.hpp"
+#include "orchestrator/capacity/TargetTuner.hpp"
+#include "orchestrator/coordination/AdaptiveTimeout.hpp"
 #include "orchestrator/coordination/Backoff.hpp"
 #include "orchestrator/coordination/CircuitBreaker.hpp"
 #include "orchestrator/coordination/OutlierDetector.hpp"
@@ -37,7 +40,7 @@ namespace orchsim::orchestrator {
  *  tries, retries and fallback are exhausted; a failed mandatory step fails the request and abandons
  *  its other calls (queued ones leave the queue, calls in service run to completion as wasted work).
  *  REQUIRES: the scenario outlives the Simulation. One run per object. */
-class Simulation : public sim::EventHandler {
+class Simulation : public sim::EventHandler, private TruthView {
 public:
   /** One request as it arrived: what must not change when only the orchestration changes. */
   struct ArrivalRecord {
@@ -93,6 +96,7 @@ private:
     double try_started_s = 0.0; // issue time of the current try's first call (hedges are measured from it)
     bool on_fallback = false;
     uint32_t cascade_level = 0; // index into the step's cascade, cheapest first
+    uint32_t calls_issued = 0;  // the ordinal of the step's next call (common random numbers)
     Cause last_failure = Cause::ERROR;
     models::CallTokens tokens;
   };
@@ -104,6 +108,7 @@ private:
     double arrival_s = 0.0;
     double deadline_s = models::INF;
     uint64_t arrival_key = 0; // affinity key for ring_hash: its session's, or its arrival number
+    uint64_t draw_base = 0;   // (seed, source, n-th request of the source): its calls' draws derive from it
     double quality_sum = 0.0;
     uint32_t quality_count = 0;
     bool measured = false;
@@ -120,6 +125,9 @@ private:
     uint32_t prev = NIL, next = NIL; // the step's live calls
     double issued_s = 0.0;
     double service_s = 0.0;
+    double price_multiplier = 1.0; // a price fault in force when the call was sent
+    uint64_t draw_key = 0;             // (request, step, call ordinal, service): the seed of this call's service draws
+    uint32_t outstanding_at_issue = 0; // the instance's `waiting` before this call
     models::CallTokens tokens;
     CallStatus status = CallStatus::QUEUED;
     CallKind kind = CallKind::FIRST;
@@ -134,10 +142,10 @@ private:
     uint32_t busy = 0;
     uint32_t queued = 0; // live calls waiting (canceled ones may still sit in `queue`)
     std::deque<uint32_t> queue;
-    sim::Rng rng{0};
-    std::vector<uint32_t> pools;      // pools this instance belongs to
-    bool ejected = false;             // by outlier detection
-    bool down = false;                // crashed (a fault)
+    uint32_t waiting = 0;        // calls the orchestrator waits for here (what it can observe of the instance's load)
+    std::vector<uint32_t> pools; // pools this instance belongs to
+    bool ejected = false;        // by outlier detection
+    bool down = false;           // crashed (a fault)
     std::vector<uint32_t> in_service; // calls being served
     /** Autoscaled services have `max` instances, of which those not provisioned are INACTIVE. */
     enum class Life : uint8_t { ACTIVE, STARTING, DRAINING, INACTIVE } life = Life::ACTIVE;
@@ -151,6 +159,7 @@ private:
     double breaker_opened_at_s = -1.0; // the opening already acted on
     uint32_t up_instances = 0;
     double latency_multiplier = 1.0;                           // a latency fault
+    double price_multiplier = 1.0;                             // a price fault
     std::optional<double> error_probability;                   // an error fault
     std::optional<coordination::RateLimiter> saved_rate_limit; // the limits a rate-limit fault replaced
     std::optional<coordination::CircuitBreaker> breaker;
@@ -160,7 +169,13 @@ private:
     uint32_t allocated = 0; // instances in the run: `instances`, or the autoscaler's max
     std::optional<capacity::Hpa> hpa;
     std::optional<capacity::KnativeAutoscaler> kpa;
-    sim::TimeAverage period_busy; // HPA: busy slots over the last sync period
+    std::optional<capacity::PredictiveAutoscaler> predictive;
+    std::optional<capacity::TargetTuner> tuner;     // HPA target tuning
+    std::unique_ptr<sim::Histogram> period_latency; // target tuning: latencies answered in the sync period
+    uint64_t period_calls = 0;     // predictive: calls sent to the service in the current interval
+    sim::TimeAverage period_busy;  // HPA, predictive: busy slots over the last sync period
+    double mean_service_s = 1.0;   // the latency model's mean at the service's mean tokens (the oracle's wait)
+    double mean_output_tokens = 0; // of the calls it is offered: the oracle knows distributions, not draws
   };
   /** The candidates of one or more steps (same set of services): its selector and retry state. */
   struct CandidatePool {
@@ -170,6 +185,7 @@ private:
     std::optional<coordination::RetryBudget> budget;
     std::optional<coordination::RetryThrottle> throttle;
     std::optional<coordination::QuantileTracker> latency; // hedging after the observed percentile
+    std::optional<coordination::AdaptiveTimeout> timeout; // per-try timeout from the observed latency
   };
   struct StepPlan {
     uint32_t pool = 0;
@@ -215,6 +231,7 @@ private:
   void notify_issue(uint32_t instance, double now_s);
   void notify_answer(uint32_t instance, double now_s, double latency_s, bool success);
   void notify_abandon(uint32_t instance, double now_s);
+  void notify_outcome(const Call& call, CallOutcome::End end, double now_s, double cost_usd);
   /** Client-side admission (concurrency limit, breaker) and the provider's rate limit, in that order:
    *  the cause of a refusal, or nothing when the call may go. */
   std::optional<Cause> admit(uint32_t service, const models::CallTokens& tokens, double now_s);
@@ -227,6 +244,10 @@ private:
   void on_outlier_tick(uint32_t service);
   void on_fault(uint32_t fault, bool start);
   void on_autoscale(uint32_t service);
+  /** An HPA's sync: its target tuned (when asked), then its decision. */
+  void autoscale_hpa(uint32_t service, uint32_t current, double now_s);
+  /** A predictive autoscaler's interval end: the interval's calls and busy slots, then its decision. */
+  void autoscale_predictive(uint32_t service, double now_s);
   void on_instance_ready(uint32_t instance, uint32_t gen);
   /** Starts or drains instances so that ACTIVE + STARTING ones number `desired`. */
   void scale_to(uint32_t service, uint32_t desired);
@@ -235,6 +256,12 @@ private:
   void setup_series();
   void on_series_tick();
   void crash(uint32_t instance);
+  /** TruthView: the oracle's objective for a call to `instance`. */
+  double true_score(uint32_t instance, const models::CallTokens& tokens,
+                    const models::Objective& objective) const override;
+  bool selectable(uint32_t instance) const;
+  /** Selection quality: how the pick compares with the best pick the truth allows. */
+  void judge_pick(uint32_t pool, uint32_t picked, const models::CallTokens& tokens, uint32_t workflow, bool measured);
   /** The call failed at once, before its service ended (its instance crashed). */
   void fail_now(uint32_t call, Cause cause);
   void count_call_failure(uint32_t service, Cause cause, bool measured);
@@ -246,6 +273,8 @@ private:
   Options options_;
   sim::Engine engine_;
   std::vector<models::WorkloadSource> sources_;
+  std::vector<uint64_t> source_requests_; // requests each source has sent
+  uint64_t draw_seed_ = 0;                // the base of every call's draw key
   std::vector<CandidatePool> pools_;
   std::vector<std::vector<StepPlan>> plans_; // [workflow][step]
   std::vector<Instance> instances_;
@@ -270,6 +299,10 @@ private:
   /** What happened since the last series tick (whole run, not only measured requests). */
   struct IntervalWorkflow {
     uint64_t arrivals = 0, completed = 0;
+    uint64_t decisions = 0, optimal_picks = 0; // selection quality, every request
+    double timeout_sum_s = 0.0;                // adaptive timeout: timeouts given to the calls sent ...
+    uint64_t timeout_calls = 0;                // ... and how many
+    double last_timeout_s = 0.0;               // the last interval's mean, repeated when no call was sent
     FailureCounts failed;
     sim::Histogram latency_s;
   };

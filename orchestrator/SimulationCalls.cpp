@@ -28,7 +28,8 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     ws.fallbacks += kind == CallKind::FALLBACK;
   }
 
-  uint32_t instance = pool.selector->pick(PickContext{now, req.arrival_key});
+  const PickContext context{now, req.arrival_key, st.tokens, req.workflow};
+  uint32_t instance = pool.selector->pick(context);
   // A half-open breaker whose probes are all out refuses the call and withdraws its service: pick
   // again among the others (at most once per candidate service).
   for (size_t again = 0; instance != Selector::NONE && again < pool.services.size(); ++again) {
@@ -36,8 +37,10 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     if (!state.breaker || state.breaker_open || state.breaker->would_allow(now))
       break;
     withdraw(instances_[instance].service, true);
-    instance = pool.selector->pick(PickContext{now, req.arrival_key});
+    instance = pool.selector->pick(context);
   }
+  if (instance != Selector::NONE && (req.measured || stats_.series))
+    judge_pick(p, instance, st.tokens, req.workflow, req.measured);
   if (instance == Selector::NONE) {
     if (kind == CallKind::RETRY && pool.budget)
       pool.budget->on_retry_end(); // granted, never started
@@ -69,7 +72,11 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   call.pool = p;
   call.issued_s = now;
   call.service_s = 0.0;
+  // Common random numbers: the same call of the same request draws the same service time, error and
+  // quality in every profile, whichever instance of the service serves it.
+  call.draw_key = sim::Rng::mix(sim::Rng::mix(sim::Rng::mix(req.draw_base, step), st.calls_issued++), inst.service);
   call.tokens = st.tokens;
+  call.outstanding_at_issue = inst.waiting++;
   call.kind = kind;
   call.abandoned = false;
   call.measured = req.measured;
@@ -133,10 +140,11 @@ void Simulation::begin_service(uint32_t c)
   ++inst.busy;
   set_busy(call.service, +1);
   const ServiceState& state = services_[call.service];
-  call.service_s = svc.latency->sample_s(call.tokens, inst.rng) * state.latency_multiplier;
+  sim::Rng rng(call.draw_key);
+  call.service_s = svc.latency->sample_s(call.tokens, rng) * state.latency_multiplier;
   const double error_probability = state.error_probability.value_or(svc.error_probability);
   if (error_probability > 0)
-    call.error = inst.rng.uniform() < error_probability;
+    call.error = rng.uniform() < error_probability;
   engine_.schedule(engine_.now_s() + call.service_s, CALL_DONE, c);
 }
 
@@ -202,6 +210,7 @@ void Simulation::on_call_done(uint32_t c)
   const double latency = now - call.issued_s;
   const bool success = !call.error;
   notify_answer(instance, now, latency, success);
+  notify_outcome(call, success ? CallOutcome::End::SUCCESS : CallOutcome::End::FAILURE, now);
   record_outcome(call, success ? std::nullopt : std::optional<Cause>(Cause::ERROR), now);
   call_ended(call);
   CandidatePool& pool = pools_[call.pool];
@@ -217,6 +226,7 @@ void Simulation::on_call_done(uint32_t c)
   const uint32_t request = call.request;
   const uint32_t step = call.step;
   const uint32_t call_service = call.service;
+  const uint64_t draw_key = call.draw_key;
   if (!success) {
     count_call_failure(call_service, Cause::ERROR, call.measured);
   } else {
@@ -232,7 +242,8 @@ void Simulation::on_call_done(uint32_t c)
     call_failed(request, step, Cause::ERROR);
     return;
   }
-  if (escalate(request, step, call_service, instances_[instance].rng))
+  sim::Rng quality_rng(sim::Rng::mix(draw_key, sim::Rng::hash_name("quality")));
+  if (escalate(request, step, call_service, quality_rng))
     return;
   step_succeeded(request, step);
 }
@@ -250,6 +261,7 @@ void Simulation::on_call_timeout(uint32_t c)
   const uint32_t step = call.step;
   record_outcome(call, Cause::TIMEOUT, engine_.now_s());
   abandon(c, false);
+  notify_outcome(call, CallOutcome::End::TIMEOUT, engine_.now_s());
   unlink(c);
   call_failed(request, step, Cause::TIMEOUT);
 }
@@ -420,6 +432,7 @@ void Simulation::call_ended(const Call& call)
   CandidatePool& pool = pools_[call.pool];
   --pool.active;
   --services_[call.service].in_flight;
+  --instances_[call.instance].waiting;
   if (pool.budget && call.kind == CallKind::RETRY)
     pool.budget->on_retry_end();
 }
@@ -496,13 +509,73 @@ void Simulation::record_outcome(const Call& call, std::optional<Cause> failure, 
   }
 }
 
-void Simulation::update_availability(uint32_t instance)
+bool Simulation::selectable(uint32_t instance) const
 {
   const Instance& inst = instances_[instance];
-  const bool available =
-      inst.life == Instance::Life::ACTIVE && !inst.down && !inst.ejected && !services_[inst.service].breaker_open;
-  for (uint32_t p : inst.pools)
+  return inst.life == Instance::Life::ACTIVE && !inst.down && !inst.ejected && !services_[inst.service].breaker_open;
+}
+
+void Simulation::update_availability(uint32_t instance)
+{
+  const bool available = selectable(instance);
+  for (uint32_t p : instances_[instance].pools)
     pools_[p].selector->set_available(instance, available);
+}
+
+// ---- the truth: the oracle, and selection quality -----------------------------------------------
+
+/** Expected completion = (expected wait + expected service) / success probability (the expected
+ *  time to a successful answer if failures were retried at once); the wait is the calls ahead of this
+ *  one over the instance's slots times the mean service time, 0 when a slot is free. The service time
+ *  is the latency model's mean at the call's input tokens and the mean output tokens: the truth knows
+ *  the parameters and the state, not the draws (an answer's length is one). */
+double Simulation::true_score(uint32_t instance, const models::CallTokens& call_tokens,
+                              const models::Objective& objective) const
+{
+  const Instance& inst = instances_[instance];
+  const auto& svc = scenario_.services[inst.service];
+  const ServiceState& state = services_[inst.service];
+  const models::CallTokens tokens{call_tokens.input, state.mean_output_tokens};
+  const double service_s = svc.latency->mean_s(tokens).value_or(state.mean_service_s) * state.latency_multiplier;
+  const double wait_s = inst.busy < svc.concurrency ? 0.0
+                                                    : static_cast<double>(inst.queued + 1) * state.mean_service_s *
+                                                          state.latency_multiplier / svc.concurrency;
+  const double success = 1.0 - state.error_probability.value_or(svc.error_probability);
+  const double completion_s = (wait_s + service_s) / std::max(success, 1e-3);
+  const double cost = svc.cost.per_call_usd + svc.cost.per_input_token_usd * tokens.input +
+                      svc.cost.per_output_token_usd * tokens.output;
+  return objective.latency * completion_s + objective.cost * cost - objective.quality * svc.quality.value_or(0.0);
+}
+
+void Simulation::judge_pick(uint32_t pool, uint32_t picked, const models::CallTokens& tokens, uint32_t workflow,
+                            bool measured)
+{
+  const auto& objective = scenario_.oracle_objective;
+  double best = models::INF;
+  uint32_t choices = 0;
+  for (uint32_t svc : pools_[pool].services) {
+    const uint32_t first = services_[svc].first_instance;
+    for (uint32_t i = first; i < first + services_[svc].allocated; ++i)
+      if (selectable(i)) {
+        ++choices;
+        best = std::min(best, true_score(i, tokens, objective));
+      }
+  }
+  if (choices < 2)
+    return;
+  const double mine = true_score(picked, tokens, objective);
+  const double regret = std::max(0.0, mine - best);
+  const bool optimal = regret <= 1e-9 * std::max(1.0, std::abs(best));
+  if (stats_.series) {
+    ++interval_workflows_[workflow].decisions;
+    interval_workflows_[workflow].optimal_picks += optimal;
+  }
+  if (measured) {
+    auto& ws = stats_.workflows[workflow];
+    ++ws.decisions;
+    ws.oracle_picks += optimal;
+    ws.regret += regret;
+  }
 }
 
 void Simulation::on_breaker_check(uint32_t service)
@@ -613,6 +686,7 @@ void Simulation::fail_now(uint32_t c, Cause cause)
     return;
   call.abandoned = true; // nothing more will come of it
   notify_answer(call.instance, now, now - call.issued_s, false);
+  notify_outcome(call, CallOutcome::End::FAILURE, now);
   record_outcome(call, cause, now);
   call_ended(call);
   if (pools_[call.pool].throttle)
@@ -650,6 +724,17 @@ void Simulation::notify_abandon(uint32_t instance, double now_s)
 {
   for (uint32_t p : instances_[instance].pools)
     pools_[p].selector->on_abandon(instance, now_s);
+}
+
+void Simulation::notify_outcome(const Call& call, CallOutcome::End end, double now_s)
+{
+  CallOutcome outcome;
+  outcome.context = PickContext{call.issued_s, requests_[call.request].arrival_key, call.tokens, call.workflow};
+  outcome.outstanding = call.outstanding_at_issue;
+  outcome.latency_s = now_s - call.issued_s;
+  outcome.end = end;
+  for (uint32_t p : instances_[call.instance].pools)
+    pools_[p].selector->on_outcome(call.instance, outcome);
 }
 
 void Simulation::set_busy(uint32_t service, int delta)

@@ -23,6 +23,30 @@ json failures_json(const Failures& f)
           {"shed", f.shed},         {"circuit_open", f.circuit_open}};
 }
 
+json selection_json(const SelectionQuality& s)
+{
+  return {{"decisions", s.decisions},
+          {"optimal_ratio", optional_number(s.optimal_ratio)},
+          {"regret", s.regret},
+          {"regret_per_decision", optional_number(s.regret_per_decision)}};
+}
+
+json totals_json(const TotalMetrics& t)
+{
+  return {{"offered", t.offered},
+          {"completed", t.completed},
+          {"failed", t.failed},
+          {"success_ratio", t.success_ratio},
+          {"throughput_per_s", t.throughput_per_s},
+          {"goodput_per_s", t.goodput_per_s},
+          {"quality_goodput_per_s", t.quality_goodput_per_s},
+          {"latency_s", latency_json(t.latency_s)},
+          {"cost_usd", t.cost_usd},
+          {"cost_per_success_usd", optional_number(t.cost_per_success_usd)},
+          {"mean_quality", optional_number(t.mean_quality)},
+          {"selection", selection_json(t.selection)}};
+}
+
 json workflow_json(const WorkflowMetrics& w)
 {
   json j = {{"offered", w.offered},
@@ -45,6 +69,8 @@ json workflow_json(const WorkflowMetrics& w)
             {"cost_usd", w.cost_usd},
             {"cost_per_success_usd", optional_number(w.cost_per_success_usd)},
             {"mean_quality", optional_number(w.mean_quality)},
+            {"quality_goodput_per_s", w.quality_goodput_per_s},
+            {"selection", selection_json(w.selection)},
             {"slo", nullptr}};
   if (w.slo)
     j["slo"] = {{"objective", w.slo->objective},
@@ -92,12 +118,16 @@ json to_json(const RunResult& r)
     json recovery = json::object();
     for (const auto& [workflow, seconds] : f.recovery_s)
       recovery[workflow] = optional_number(seconds);
+    json adapt = json::object();
+    for (const auto& [workflow, seconds] : f.adapt_s)
+      adapt[workflow] = optional_number(seconds);
     faults.push_back({{"name", f.name},
                       {"kind", f.kind},
                       {"service", f.service},
                       {"start_s", f.start_s},
                       {"end_s", optional_number(f.end_s)},
-                      {"recovery_s", recovery}});
+                      {"recovery_s", recovery},
+                      {"adapt_s", adapt}});
   }
   json series = nullptr;
   if (r.series) {
@@ -128,7 +158,8 @@ json to_json(const RunResult& r)
          {{"name", r.context.scenario_name}, {"path", r.context.scenario_path}, {"sha256", r.context.scenario_sha256}}},
         {"seed", r.context.seed},
         {"overrides", r.context.overrides},
-        {"selection", r.context.selection}}},
+        {"selection", r.context.selection},
+        {"profile", r.context.profile}}},
       {"metrics",
        {{"run",
          {{"window_start_s", r.run.window_start_s},
@@ -140,6 +171,9 @@ json to_json(const RunResult& r)
           {"complete", r.run.complete},
           {"warnings", r.run.warnings},
           {"faults", faults}}},
+        {"totals", totals_json(r.totals)},
+        {"effectiveness",
+         {{"objective", r.effectiveness.objective}, {"value", optional_number(r.effectiveness.value)}}},
         {"workflows", workflows},
         {"services", services},
         {"series", series}}},

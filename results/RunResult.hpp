@@ -36,6 +36,14 @@ struct SloResult {
   double attainment = 0; // successes within target_s / successes
 };
 
+/** How well selection chose, judged by the truth (docs/METRICS.md, "Selection quality"). */
+struct SelectionQuality {
+  uint64_t decisions = 0;                    // picks among two or more available candidates
+  std::optional<double> optimal_ratio;       // share of decisions that picked a truly best candidate
+  double regret = 0;                         // sum over decisions of objective(pick) - objective(best)
+  std::optional<double> regret_per_decision; // regret / decisions (seconds with the latency objective)
+};
+
 struct WorkflowMetrics {
   uint64_t offered = 0, completed = 0, failed = 0;
   Failures failures;
@@ -52,7 +60,26 @@ struct WorkflowMetrics {
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
   std::optional<double> mean_quality; // mean over successes of the answering services' quality
+  double quality_goodput_per_s = 0;   // sum of the quality of good requests (1 without a score) / window
+  SelectionQuality selection;
   std::optional<SloResult> slo;
+};
+
+/** All workflows together. */
+struct TotalMetrics {
+  uint64_t offered = 0, completed = 0, failed = 0;
+  double success_ratio = 0, throughput_per_s = 0, goodput_per_s = 0, quality_goodput_per_s = 0;
+  LatencySummary latency_s; // every successful request, all workflows merged
+  double cost_usd = 0;      // calls, plus instance-hours of autoscaled services
+  std::optional<double> cost_per_success_usd;
+  std::optional<double> mean_quality;
+  SelectionQuality selection;
+};
+
+/** The run's effectiveness: what the amplification factor divides (docs/METRICS.md). */
+struct Effectiveness {
+  std::string objective; // quality_goodput, goodput or goodput_per_usd
+  std::optional<double> value;
 };
 
 struct ServiceMetrics {
@@ -80,6 +107,7 @@ struct FaultInfo {
   double start_s = 0;
   std::optional<double> end_s;                             // null: lasts to the end of the run
   std::map<std::string, std::optional<double>> recovery_s; // per workflow calling the service (docs/METRICS.md)
+  std::map<std::string, std::optional<double>> adapt_s;    // ... time for selection to adapt (docs/METRICS.md)
 };
 
 /** Per-interval series of the whole run: column `workflows.<w>.<what>` or `services.<s>.<what>`,
@@ -106,6 +134,7 @@ struct RunContext {
   uint64_t seed = 0;
   std::vector<std::string> overrides;
   std::string selection; // the selection strategy that ran
+  std::string profile;   // the orchestration profile that ran
 };
 
 struct HostInfo {
@@ -121,6 +150,8 @@ struct RunResult {
   RunInfo run;
   std::map<std::string, WorkflowMetrics> workflows;
   std::map<std::string, ServiceMetrics> services;
+  TotalMetrics totals;
+  Effectiveness effectiveness;
   std::optional<Series> series;
   HostInfo host;
 };

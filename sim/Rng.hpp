@@ -37,6 +37,16 @@ public:
   /** Standard normal variate (Marsaglia polar method; no cached spare, so draws stay aligned). */
   double normal();
 
+  /** Mixes a value into a key (the splitmix64 finaliser of their combination): a key for a stream that
+   *  belongs to a tuple, e.g. one simulated call, built as mix(mix(base, a), b). */
+  static uint64_t mix(uint64_t key, uint64_t value)
+  {
+    uint64_t z = key ^ (value + 0x9e3779b97f4a7c15ULL + (key << 6) + (key >> 2));
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
   /** 64-bit FNV-1a of a name; the stable part of stream derivation. */
   static uint64_t hash_name(std::string_view name);
 

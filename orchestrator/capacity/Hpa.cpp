@@ -66,6 +66,12 @@ uint32_t Hpa::evaluate(double now_s, uint32_t current, double metric_value)
   return desired;
 }
 
+void Hpa::set_target_value(double target_value)
+{
+  require(std::isfinite(target_value) && target_value > 0.0, "target_value must be finite and > 0");
+  options_.target_value = target_value;
+}
+
 // replica_calculator.go: within the tolerance band keep `current`, else ceil(ratio * current).
 uint32_t Hpa::recommend_from_metric(uint32_t current, double metric_value) const
 {

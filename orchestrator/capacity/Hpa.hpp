@@ -49,6 +49,8 @@ public:
   uint32_t evaluate(double now_s, uint32_t current, double metric_value);
 
   const Options& get_options() const { return options_; }
+  /** Changes the per-instance target from the next evaluation on (target tuning). REQUIRES: finite, > 0. */
+  void set_target_value(double target_value);
 
 private:
   struct Recommendation {

@@ -1,7 +1,9 @@
 #include "orchestrator/selection/Selector.hpp"
 
 #include "orchestrator/selection/CapabilityScoreSelector.hpp"
+#include "orchestrator/selection/LearningSelectors.hpp"
 #include "orchestrator/selection/LeastOutstandingSelector.hpp"
+#include "orchestrator/selection/OracleSelector.hpp"
 #include "orchestrator/selection/PeakEwmaSelector.hpp"
 #include "orchestrator/selection/PowerOfDSelector.hpp"
 #include "orchestrator/selection/RandomSelector.hpp"
@@ -14,7 +16,7 @@
 namespace orchsim::orchestrator {
 
 std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::vector<PoolMember> members,
-                                        sim::Rng rng)
+                                        sim::Rng rng, const SelectorEnvironment& environment)
 {
   using models::SelectionStrategy;
   using namespace selection;
@@ -38,6 +40,16 @@ std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::
       return std::make_unique<RingHashSelector>(members, spec.ring_size);
     case SelectionStrategy::CAPABILITY_SCORE:
       return std::make_unique<CapabilityScoreSelector>(members, spec.score);
+    case SelectionStrategy::UCB1:
+    case SelectionStrategy::THOMPSON:
+      return std::make_unique<BanditSelector>(members, spec, rng);
+    case SelectionStrategy::LINUCB:
+      return std::make_unique<LinUcbSelector>(members, spec, environment.workflows);
+    case SelectionStrategy::PREDICTIVE:
+      return std::make_unique<PredictiveSelector>(members, spec);
+    case SelectionStrategy::ORACLE:
+      require(environment.truth != nullptr, "make_selector: the oracle needs the simulation's truth");
+      return std::make_unique<OracleSelector>(members, spec.objective, *environment.truth);
   }
   fail_invariant("make_selector: unknown selection strategy");
 }

@@ -19,12 +19,42 @@ struct PoolMember {
   double expected_latency_s = 0.0; // the latency model's mean at the pool's mean tokens (prior for learning)
   double expected_cost_usd = 0.0;  // cost of one call at mean tokens
   double quality = 0.0;            // the service's quality, 0 when it declares none
+  uint32_t concurrency = 1;        // calls the instance serves at once (the provider's declared quota)
 };
 
 /** One pick's context. */
 struct PickContext {
   double now_s = 0.0;
-  uint64_t request_key = 0; // affinity key (ring_hash): the same key maps to the same instance
+  uint64_t request_key = 0;  // affinity key (ring_hash): the same key maps to the same instance
+  models::CallTokens tokens; // the call's tokens; learners use the input only (output is not known yet)
+  uint32_t workflow = 0;     // the request's workflow (a feature of contextual learners)
+};
+
+/** How a call the orchestrator waited for ended, with what it knew when it picked: what learners that
+ *  need the features of their own decisions (contextual bandits, regression) learn from. */
+struct CallOutcome {
+  enum class End : uint8_t { SUCCESS, FAILURE, TIMEOUT };
+  PickContext context;      // as at pick(); its now_s is the issue time
+  uint32_t outstanding = 0; // the orchestrator's calls in flight at the instance when this one was issued
+  double latency_s = 0.0;   // issue to answer (or to the timeout)
+  End end = End::SUCCESS;
+};
+
+/** The simulator's true state: what no real orchestrator knows. Only the oracle strategy reads it to
+ *  select; the simulation reads it to measure every strategy's selection quality. */
+class TruthView {
+public:
+  virtual ~TruthView() = default;
+  /** The objective (lower is better) of sending a call with `tokens` to `instance` now, from the
+   *  instance's true queue, its service's true latency model, faults and error probability. */
+  virtual double true_score(uint32_t instance, const models::CallTokens& tokens,
+                            const models::Objective& objective) const = 0;
+};
+
+/** What a selector may know of the run besides its pool. */
+struct SelectorEnvironment {
+  const TruthView* truth = nullptr; // for ORACLE only
+  uint32_t workflows = 1;           // workflows in the scenario (contextual features)
 };
 
 /** Chooses the instance for a call among a fixed pool of candidate instances (a step's candidates).
@@ -49,10 +79,17 @@ public:
   virtual void on_abandon(uint32_t instance, double now_s) = 0;
   /** Makes a member (un)available to pick(). Idempotent. */
   virtual void set_available(uint32_t instance, bool available) = 0;
+  /** A call to `instance` was answered, failed or timed out (not: canceled), after on_answer or
+   *  on_abandon. Default: nothing; learners override it. */
+  virtual void on_outcome(uint32_t instance, const CallOutcome& outcome)
+  {
+    (void)instance;
+    (void)outcome;
+  }
 };
 
 /** Builds the strategy named by `spec` for a pool. REQUIRES: members non-empty, instance ids distinct. */
 std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::vector<PoolMember> members,
-                                        sim::Rng rng);
+                                        sim::Rng rng, const SelectorEnvironment& environment = {});
 
 } // namespace orchsim::orchestrator

@@ -52,7 +52,10 @@ std::unique_ptr<Selector> make(SelectionStrategy strategy, std::vector<PoolMembe
 
 uint32_t pick(Selector& s, double now_s = 0.0, uint64_t key = 0)
 {
-  return s.pick(PickContext{now_s, key});
+  PickContext context;
+  context.now_s = now_s;
+  context.request_key = key;
+  return s.pick(context);
 }
 
 /** Picks `n` times, issuing and at once answering each call (no load builds up). */
