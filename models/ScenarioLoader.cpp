@@ -1478,7 +1478,8 @@ void Loader::orchestrator(const Cursor& c, OrchestratorSpec& out) const
 std::vector<FaultSpec> Loader::faults_of(const Cursor& c, const Scenario& s, size_t index) const
 {
   require_map(c, "a fault map {type, service, at, duration, ...}");
-  if (!(c.node["type"].IsScalar() && c.node["type"].Scalar() == "zone_outage"))
+  const auto type = optional_child(c, "type"); // a missing type is reported by fault()
+  if (!(type && type->node.IsScalar() && type->node.Scalar() == "zone_outage"))
     return {fault(c, s, index)};
   check_keys(c, {"type", "name", "zone", "at", "duration"});
   const Cursor zone_c = child(c, "zone");

@@ -64,7 +64,6 @@ Rls::Rls(uint32_t dim, Options options) : options_(options), dim_(dim)
   p_ = Eigen::MatrixXd::Identity(d, d) * options.delta;
   weights_ = Eigen::VectorXd::Zero(d);
   scratch_ = Eigen::VectorXd::Zero(d);
-  trace_bound_ = options.delta * static_cast<double>(dim);
 }
 
 double Rls::predict(const Eigen::VectorXd& x) const
@@ -88,8 +87,18 @@ void Rls::update(const Eigen::VectorXd& x, double y)
   weights_ += (error / denominator) * scratch_; // k (y - w^T x) with k = P x / denominator
   scratch_ /= std::sqrt(denominator);           // u: k x^T P = u u^T
   p_.noalias() -= scratch_ * scratch_.transpose();
-  if (lambda < 1.0 && p_.trace() <= trace_bound_ * lambda)
+  if (lambda < 1.0) {
     p_ /= lambda;
+    // Bound each variance by delta with a congruence D P D (D diagonal, entries <= 1): P stays positive
+    // semi-definite, unexcited directions stop growing, excited ones keep forgetting.
+    const double delta = options_.delta;
+    for (Eigen::Index i = 0; i < p_.rows(); ++i)
+      if (p_(i, i) > delta) {
+        const double d = std::sqrt(delta / p_(i, i));
+        p_.row(i) *= d;
+        p_.col(i) *= d;
+      }
+  }
   ++observations_;
 }
 

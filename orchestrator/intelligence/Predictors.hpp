@@ -59,8 +59,10 @@ struct RlsOptions {
  *  P is updated as P - u u^T with u = P x / sqrt(lambda + x^T P x), which is the same rank-one correction but
  *  exactly symmetric in floating point (so no separate symmetrisation step is needed). Against covariance
  *  wind-up (with lambda < 1, P grows as lambda^-n in directions the inputs do not excite, until it
- *  overflows) the division by lambda is skipped whenever it would push trace(P) above its initial value
- *  delta * dim. Observations with a non-finite entry are ignored. O(dim^2) per update, no allocation. */
+ *  overflows) every diagonal entry of P is bounded by its initial value delta: row and column i are
+ *  scaled by sqrt(delta / P_ii) when P_ii exceeds it (a congruence, so P stays positive semi-definite;
+ *  forgetting goes on in the directions the inputs excite). Observations with a non-finite entry are ignored. O(dim^2)
+ * per update, no allocation. */
 class Rls {
 public:
   using Options = RlsOptions;
@@ -84,7 +86,6 @@ private:
   Eigen::MatrixXd p_;
   Eigen::VectorXd weights_;
   Eigen::VectorXd scratch_; // P x, then u
-  double trace_bound_;      // delta * dim
   uint64_t observations_ = 0;
 };
 

@@ -252,16 +252,21 @@ void PredictiveSelector::on_outcome(uint32_t instance, const CallOutcome& outcom
   const double now_s = outcome.context.now_s + outcome.latency_s;
   const bool success = outcome.end == CallOutcome::End::SUCCESS;
   svc.success.update(success, now_s);
-  if (!success || outcome.outstanding >= slots_[slot])
-    return; // the latency includes a wait: not a sample of the service time
-  svc.service_mean.update(outcome.latency_s, now_s);
+  if (!success)
+    return;
+  // A call issued while the orchestrator's own calls filled the instance waited about `ahead` service
+  // times over the slots: take that out, so that a saturated service still teaches its service time.
+  const double ahead = static_cast<double>(outcome.outstanding) + 1.0 - slots_[slot];
+  const double wait_s = ahead > 0 ? ahead * svc.service_mean.value() / slots_[slot] : 0.0;
+  const double service_s = std::max(outcome.latency_s - wait_s, 0.1 * outcome.latency_s);
+  svc.service_mean.update(service_s, now_s);
   svc.observed_s = std::max(svc.observed_s, now_s);
   if (svc.rls) {
     x_[0] = 1.0;
     x_[1] = outcome.context.tokens.input / 1000.0;
-    svc.rls->update(x_, outcome.latency_s);
+    svc.rls->update(x_, service_s);
   } else {
-    svc.ewma->update(outcome.latency_s, now_s);
+    svc.ewma->update(service_s, now_s);
   }
 }
 

@@ -96,11 +96,11 @@ private:
 /** predictive: the member with the least predicted objective (models::Objective), the same formula the
  *  oracle computes from the truth, here from what the orchestrator observes:
  *    completion = (wait + service) / success
- *  service: per service, a predictor of a call's service time from its input tokens, trained on the
- *    latency of successful calls issued while the instance had a free slot by the orchestrator's count
- *    (rls: recursive least squares on [1, input tokens / 1000], forgetting 0.99 per sample; ewma: a
- *    time-decayed average, decay 30 s); the latency model's mean at mean tokens (the declared figure)
- *    until it has seen calls. A service not observed for a while drifts back to that prior,
+ *  service: per service, a predictor of a call's service time from its input tokens, trained on
+ *    successful calls' latency less the wait the orchestrator's own count of calls in flight implied
+ *    when the call was issued (at least a tenth of the latency) (rls: recursive least squares on [1, input tokens /
+ * 1000], forgetting 0.99 per sample; ewma: a time-decayed average, decay 30 s); the latency model's mean at mean tokens
+ * (the declared figure) until it has seen calls. A service not observed for a while drifts back to that prior,
  *    prediction = prior + (learned - prior) x exp(-age / 60 s), so that a service avoided after a bad
  *    spell is tried again (exploration by staleness);
  *  wait: (outstanding - slots + 1) / slots x the service's mean predicted service time, when the

@@ -151,3 +151,41 @@ TEST_CASE("cli: a scenario whose time cannot advance is refused, not run forever
   CHECK(r.code == 2);
   CHECK(r.err.rfind("tests/data/zero-time-loop.yaml: simulated time stopped advancing", 0) == 0);
 }
+
+TEST_CASE("cli: run --profiles runs every profile with replications and writes the profiles document", "[cli]")
+{
+  const fs::path out = temp_dir() / "profiles.json";
+  const fs::path runs = temp_dir() / "runs";
+  fs::remove(out);
+  fs::remove_all(runs);
+  const auto r = orchsim("run tests/data/learning.yaml --profiles predictive,oracle --replications 2 -j 2 --out " +
+                         out.string() + " --runs-dir " + runs.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("amplification [95% CI]") != std::string::npos);
+  CHECK(r.out.find("predictive") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(out));
+  CHECK(j["kind"] == "profiles");
+  CHECK(j["context"]["profiles"] == nlohmann::json::array({"baseline", "predictive", "oracle"}));
+  CHECK(j["context"]["seeds"] == nlohmann::json::array({5, 6}));
+  CHECK(j["profiles"]["baseline"]["amplification"]["mean"] == 1.0);
+  CHECK(j["profiles"]["predictive"]["metrics"]["effectiveness"]["values"].size() == 2);
+  // Every run's own result, re-runnable alone with its seed.
+  for (const char* name : {"baseline-r0.json", "predictive-r1.json", "oracle-r1.json"})
+    CHECK(fs::exists(runs / name));
+  const auto one = nlohmann::json::parse(slurp(runs / "predictive-r1.json"));
+  CHECK(one["context"]["profile"] == "predictive");
+  CHECK(one["context"]["seed"] == 6);
+}
+
+TEST_CASE("cli: a wrong profile or profile options exit 2 with a message", "[cli]")
+{
+  auto r = orchsim("run tests/data/learning.yaml --profile fastest");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--profile fastest: unknown profile 'fastest'") != std::string::npos);
+  r = orchsim("run tests/data/learning.yaml --profile predictive --profiles all");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--profile and --profiles exclude each other") != std::string::npos);
+  r = orchsim("run tests/data/learning.yaml --profiles all --replications 0");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--replications") != std::string::npos);
+}
