@@ -84,11 +84,11 @@ void BM_BareEventLoop_MM4(benchmark::State& state)
 
 /** The whole harness: load and validate the scenario file, simulate, build the results document. */
 void harness(benchmark::State& state, const std::string& file, const std::vector<std::string>& overrides,
-             bool count_calls)
+             bool count_calls, const std::string& profile = "")
 {
   int64_t requests = 0, calls = 0;
   for (auto _ : state) {
-    const auto loaded = analysis::load(SOURCE + "/" + file, overrides);
+    const auto loaded = analysis::load(SOURCE + "/" + file, overrides, profile);
     const auto result = analysis::run(loaded);
     benchmark::DoNotOptimize(results::to_json_text(result));
     requests += static_cast<int64_t>(result.run.arrivals);
@@ -117,6 +117,12 @@ void BM_Harness_AiEcosystem(benchmark::State& state)
   harness(state, "scenarios/ai-ecosystem.yaml", {}, true);
 }
 
+/** The adaptive profile (predictive selection, retries, hedging) on the same workload as the baseline. */
+void BM_Harness_AiEcosystem_Adaptive(benchmark::State& state)
+{
+  harness(state, "scenarios/ai-ecosystem.yaml", {}, true, "adaptive");
+}
+
 /** Console output plus the harness/bare ratio, which Google Benchmark cannot print by itself. */
 class RatioReporter : public benchmark::ConsoleReporter {
 public:
@@ -143,6 +149,10 @@ public:
     for (const char* name : {"BM_Harness_MM4_Windowed", "BM_Harness_MM4_Lockstep"})
       if (rate(name) > 0)
         std::printf("ratio %s / BM_BareEventLoop_MM4 = %.3f  (target >= 0.25)\n", name, rate(name) / bare);
+    const double baseline = rate("BM_Harness_AiEcosystem"), adaptive = rate("BM_Harness_AiEcosystem_Adaptive");
+    if (baseline > 0 && adaptive > 0)
+      std::printf("slowdown of the adaptive profile on ai-ecosystem (baseline requests/s / adaptive) = %.3f\n",
+                  baseline / adaptive);
   }
 
 private:
@@ -162,6 +172,7 @@ BENCHMARK(BM_BareEventLoop_MM4)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_MM4_Windowed)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_MM4_Lockstep)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_AiEcosystem)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Harness_AiEcosystem_Adaptive)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 int main(int argc, char** argv)
 {
