@@ -24,7 +24,8 @@ build: configure
 
 run: build
 	@mkdir -p runs
-	$(ORCHSIM) run $(SCENARIO) --out runs/$(notdir $(basename $(SCENARIO))).json
+	$(ORCHSIM) run $(SCENARIO) --profiles all --replications 3 \
+	    --out runs/$(notdir $(basename $(SCENARIO)))-profiles.json --runs-dir runs/$(notdir $(basename $(SCENARIO)))
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -46,10 +46,11 @@ std::string money(const std::optional<double>& usd)
 std::string summary_table(const results::RunResult& r)
 {
   std::string out;
-  out += format("scenario %s  seed %llu  selection %s  window %.4gs  arrivals %llu  events %llu%s\n",
-                r.context.scenario_name.c_str(), static_cast<unsigned long long>(r.context.seed),
-                r.context.selection.c_str(), r.run.window_s, static_cast<unsigned long long>(r.run.arrivals),
-                static_cast<unsigned long long>(r.run.events), r.run.complete ? "" : "  INCOMPLETE");
+  out += format("scenario %s  profile %s  seed %llu  selection %s  window %.4gs  arrivals %llu  events %llu%s\n",
+                r.context.scenario_name.c_str(), r.context.profile.c_str(),
+                static_cast<unsigned long long>(r.context.seed), r.context.selection.c_str(), r.run.window_s,
+                static_cast<unsigned long long>(r.run.arrivals), static_cast<unsigned long long>(r.run.events),
+                r.run.complete ? "" : "  INCOMPLETE");
   out += "\n";
   out += format("%-22s %9s %8s %9s %9s %9s %9s %9s %9s %10s %6s\n", "workflow", "offered", "success", "thru/s",
                 "good/s", "mean", "p50", "p99", "p99.9", "cost/ok", "SLO");
@@ -63,7 +64,21 @@ std::string summary_table(const results::RunResult& r)
                seconds(w.latency_s.mean).c_str(), seconds(w.latency_s.p50).c_str(), seconds(w.latency_s.p99).c_str(),
                seconds(w.latency_s.p999).c_str(), money(w.cost_per_success_usd).c_str(), slo.c_str());
   }
-  out += "\n";
+  const auto& t = r.totals;
+  out +=
+      format("%-22s %9llu %7.2f%% %9.4g %9.4g %9s %9s %9s %9s %10s\n", "(all)",
+             static_cast<unsigned long long>(t.offered), 100.0 * t.success_ratio, t.throughput_per_s, t.goodput_per_s,
+             seconds(t.latency_s.mean).c_str(), seconds(t.latency_s.p50).c_str(), seconds(t.latency_s.p99).c_str(),
+             seconds(t.latency_s.p999).c_str(), money(t.cost_per_success_usd).c_str());
+  out += format("\neffectiveness (%s) %s", r.effectiveness.objective.c_str(),
+                r.effectiveness.value ? format("%.5g", *r.effectiveness.value).c_str() : "-");
+  if (t.mean_quality)
+    out += format("  mean quality %.4f", *t.mean_quality);
+  if (t.selection.decisions)
+    out += format("  selection: %llu decisions, %.1f%% optimal, regret %.4g per decision",
+                  static_cast<unsigned long long>(t.selection.decisions), 100.0 * *t.selection.optimal_ratio,
+                  *t.selection.regret_per_decision);
+  out += "\n\n";
   // Success among the calls whose answer was awaited: hedged copies that lost and calls of failed
   // requests (canceled) are left out.
   out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",
@@ -183,6 +198,10 @@ std::string explain_text(const models::Scenario& s)
         break;
       case models::ArrivalProcess::CLOSED_LOOP:
         what = format("closed loop, %u users, think %s", a.users, a.think_time_s->describe().c_str());
+        break;
+      case models::ArrivalProcess::DIURNAL:
+        what = format("diurnal %.4g/s x (1 + %.3g sin), period %s", a.rate_per_s, a.diurnal_amplitude,
+                      seconds(a.diurnal_period_s).c_str());
         break;
       case models::ArrivalProcess::RAMP:
         what = format("ramp %.4g/s to %.4g/s over %s", a.ramp_from_per_s, a.ramp_to_per_s, seconds(a.ramp_s).c_str());

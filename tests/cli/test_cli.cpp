@@ -172,9 +172,16 @@ TEST_CASE("cli: run --profiles runs every profile with replications and writes t
   // Every run's own result, re-runnable alone with its seed.
   for (const char* name : {"baseline-r0.json", "predictive-r1.json", "oracle-r1.json"})
     CHECK(fs::exists(runs / name));
-  const auto one = nlohmann::json::parse(slurp(runs / "predictive-r1.json"));
+  auto one = nlohmann::json::parse(slurp(runs / "predictive-r1.json"));
   CHECK(one["context"]["profile"] == "predictive");
   CHECK(one["context"]["seed"] == 6);
+  // The run alone, with its profile and seed, is the same document outside `host`.
+  const fs::path alone = temp_dir() / "alone.json";
+  REQUIRE(orchsim("run tests/data/learning.yaml --profile predictive --seed 6 --out " + alone.string()).code == 0);
+  auto again = nlohmann::json::parse(slurp(alone));
+  one.erase("host");
+  again.erase("host");
+  CHECK(one.dump() == again.dump());
 }
 
 TEST_CASE("cli: a wrong profile or profile options exit 2 with a message", "[cli]")
