@@ -79,6 +79,26 @@ const char* strategy_name(models::SelectionStrategy s)
   return "unknown";
 }
 
+/** A switch, not a table: a new kind that is not named here fails to compile (-Wswitch), never reads
+ *  past an array. */
+const char* fault_kind_name(models::FaultSpec::Kind kind)
+{
+  using K = models::FaultSpec::Kind;
+  switch (kind) {
+    case K::CRASH:
+      return "crash";
+    case K::LATENCY:
+      return "latency";
+    case K::ERRORS:
+      return "errors";
+    case K::RATE_LIMIT:
+      return "rate_limit";
+    case K::PRICE:
+      return "price";
+  }
+  return "unknown";
+}
+
 results::SelectionQuality selection_quality(uint64_t decisions, uint64_t optimal, double regret)
 {
   results::SelectionQuality q;
@@ -169,11 +189,10 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   if (st.truncated)
     r.run.warnings.push_back("a run bound (max events or max simulated time) ended the run early");
   auto per_s = [window](double n) { return window > 0 ? n / window : 0.0; };
-  static const char* const FAULT_KINDS[] = {"crash", "latency", "errors", "rate_limit"};
   for (const auto& f : s.faults) {
     results::FaultInfo info;
     info.name = f.name;
-    info.kind = FAULT_KINDS[static_cast<int>(f.kind)];
+    info.kind = fault_kind_name(f.kind);
     info.service = s.services[f.service].name;
     info.start_s = f.start_s;
     if (std::isfinite(f.duration_s))

@@ -125,6 +125,31 @@ std::vector<std::string> overload_warnings(const Scenario& s, const OfferedLoad&
         s.services[i].queue_capacity ? "its queues will fill and reject calls" : "its queues will grow without bound");
     warnings.emplace_back(text);
   }
+  // Diurnal sources: the mean may fit while the peak does not. The same computation at every diurnal
+  // source's peak rate, rate x (1 + amplitude), for the services that are fine on average.
+  Scenario peak = s;
+  bool diurnal = false;
+  for (auto& src : peak.sources)
+    if (src.arrival.process == ArrivalProcess::DIURNAL && src.arrival.diurnal_amplitude > 0) {
+      src.arrival.rate_per_s *= 1.0 + src.arrival.diurnal_amplitude;
+      diurnal = true;
+    }
+  if (!diurnal)
+    return warnings;
+  const OfferedLoad at_peak = compute_offered_load(peak);
+  for (size_t i = 0; i < at_peak.services.size(); ++i) {
+    const auto& mean = load.services[i];
+    const auto& sl = at_peak.services[i];
+    if ((mean.utilization && *mean.utilization >= 1.0) || !sl.utilization || *sl.utilization < 1.0)
+      continue;
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "service '%s' is offered more load than its capacity at the peak of its diurnal load: utilization "
+                  "%.3g (%.4g calls/s), %.3g on average; its queues will grow while the load is above %.4g calls/s",
+                  sl.service.c_str(), *sl.utilization, sl.calls_per_s, *mean.utilization,
+                  sl.calls_per_s / *sl.utilization);
+    warnings.emplace_back(text);
+  }
   return warnings;
 }
 

@@ -97,12 +97,12 @@ const char* check(const QuantileTrackerOptions& options);
  *  retransmission timeout is (RFC 6298: an estimate from observed round trips, clamped to a floor and a
  *  ceiling). No production default exists; these are the project's. */
 struct AdaptiveTimeoutOptions {
-  double percentile = 0.99;        // the tail the timeout sits above
-  double multiplier = 2.0;         // room above it: a call twice as slow as the p99 is given up
-  double min_s = 0.0;              // floor; 0: none
-  double max_s = 30.0;             // ceiling, and the timeout until min_samples answers have been seen
-  uint32_t min_samples = 100;      // answers before the observed percentile is trusted
-  uint32_t window_samples = 1000;  // the percentile is over the last this many answers
+  double percentile = 0.99;       // the tail the timeout sits above
+  double multiplier = 2.0;        // room above it: a call twice as slow as the p99 is given up
+  double min_s = 0.0;             // floor; 0: none
+  double max_s = 30.0;            // ceiling, and the timeout until min_samples answers have been seen
+  uint32_t min_samples = 100;     // answers before the observed percentile is trusted
+  uint32_t window_samples = 1000; // the percentile is over the last this many answers
 };
 /** percentile in (0, 1), multiplier >= 1 and finite, 0 <= min_s <= max_s, max_s finite and > 0,
  *  1 <= min_samples <= window_samples. */
@@ -227,10 +227,10 @@ struct PredictiveScalingOptions {
   double target_utilization = 0.7; // busy share of the slots aimed at (the HPA examples' 70 %)
   double interval_s = 60.0;        // how often calls offered are counted and the count decided
   ForecasterKind forecaster = ForecasterKind::HOLT_WINTERS;
-  double season_s = 86400.0; // HOLT_WINTERS: the season (a day); season_s / interval_s intervals, whole, >= 2
-  double alpha = 0.2;        // level smoothing
-  double beta = 0.05;        // trend smoothing (HOLT, HOLT_WINTERS)
-  double gamma = 0.3;        // seasonal smoothing (HOLT_WINTERS)
+  double season_s = 86400.0;        // HOLT_WINTERS: the season (a day); season_s / interval_s intervals, whole, >= 2
+  double alpha = 0.2;               // level smoothing
+  double beta = 0.05;               // trend smoothing (HOLT, HOLT_WINTERS)
+  double gamma = 0.3;               // seasonal smoothing (HOLT_WINTERS)
   double service_time_alpha = 0.02; // EWMA weight of one served call's service time (the prior: the model's mean)
 };
 /** The season in intervals: season_s / interval_s rounded to the nearest whole number. */

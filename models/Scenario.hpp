@@ -86,10 +86,10 @@ struct ArrivalSpec {
   double ramp_from_per_s = 0.0; // RAMP: Poisson with a rate going linearly from..to over ramp_s, then to
   double ramp_to_per_s = 0.0;
   double ramp_s = 0.0;
-  double diurnal_amplitude = 0.0;     // DIURNAL: rate(t) = rate x (1 + amplitude x sin(2 pi (t - phase) / period))
-  double diurnal_period_s = 86400.0;  // DIURNAL
-  double diurnal_phase_s = 0.0;       // DIURNAL
-  double rate_on_per_s = 0.0; // BURSTY: a two-state MMPP, exponential sojourns
+  double diurnal_amplitude = 0.0;    // DIURNAL: rate(t) = rate x (1 + amplitude x sin(2 pi (t - phase) / period))
+  double diurnal_period_s = 86400.0; // DIURNAL
+  double diurnal_phase_s = 0.0;      // DIURNAL
+  double rate_on_per_s = 0.0;        // BURSTY: a two-state MMPP, exponential sojourns
   double rate_off_per_s = 0.0;
   double mean_on_s = 0.0;
   double mean_off_s = 0.0;
@@ -198,7 +198,7 @@ struct OrchestratorSpec {
   double call_timeout_s = INF; // per try, from the call's issue to its answer
   /** Per candidate pool, from the observed latencies instead of call_timeout_s (which is then INF). */
   std::optional<AdaptiveTimeoutOptions> adaptive_timeout;
-  double deadline_s = INF;     // per request, from arrival; later steps get what is left
+  double deadline_s = INF; // per request, from arrival; later steps get what is left
   RetrySpec retry;
   HedgeSpec hedge;
   std::optional<CircuitBreakerOptions> circuit_breaker;     // one breaker per service

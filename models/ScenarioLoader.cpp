@@ -1344,8 +1344,8 @@ AutoscalingSpec Loader::autoscaling(const Cursor& c) const
       if (o.target_value < spec.target_tuning->min_target || o.target_value > spec.target_tuning->max_target) {
         const auto at = optional_child(c, "target_utilization");
         fail(at ? *at : *v, "expected a target utilization in [" + fmt(spec.target_tuning->min_target) + ", " +
-                                fmt(spec.target_tuning->max_target) +
-                                "] (target_tuning's min and max), found " + fmt(o.target_value));
+                                fmt(spec.target_tuning->max_target) + "] (target_tuning's min and max), found " +
+                                (at ? describe_found(at->node) : fmt(o.target_value) + " (the default)"));
       }
     }
   } else {
@@ -1394,7 +1394,7 @@ TargetTuningOptions Loader::target_tuning(const Cursor& c) const
     o.max_target = utilization(*v);
   if (o.max_target < o.min_target) {
     const Cursor at = optional_child(c, "max") ? child(c, "max") : child(c, "min");
-    fail(at, "expected max >= min (" + fmt(o.min_target) + "), found " + fmt(o.max_target));
+    fail(at, "expected max >= min (" + fmt(o.min_target) + "), found " + describe_found(at.node));
   }
   checked(c, o);
   return o;
@@ -1436,7 +1436,8 @@ PredictiveScalingOptions Loader::predictive_scaling(const Cursor& c, uint32_t mi
     const uint32_t m = season_intervals(o);
     if (m < 2 || std::abs(ratio - m) > 1e-6 * m)
       fail(season ? *season : c, "expected a season of a whole number of intervals (" + fmt(o.interval_s) +
-                                     " s), at least 2, found " + fmt(o.season_s) + " s");
+                                     " s), at least 2, found " +
+                                     (season ? describe_found(season->node) : fmt(o.season_s) + " s (the default)"));
   }
   checked(c, o);
   return o;

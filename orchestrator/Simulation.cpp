@@ -54,6 +54,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
       const auto& scaling = *svc.autoscaling;
       if (const auto* hpa = std::get_if<models::HpaOptions>(&scaling.policy)) {
         state.hpa.emplace(*hpa);
+        state.period_busy.start(0.0); // the first sync period is measured from the start, not read as idle
         if (scaling.target_tuning) {
           state.tuner.emplace(*scaling.target_tuning, hpa->target_value);
           state.period_latency = std::make_unique<sim::Histogram>();
@@ -64,6 +65,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
         const auto tokens = offered_load_->services[s].mean_tokens.value_or(models::CallTokens{});
         const double prior_s = svc.latency->mean_s(tokens).value_or(1.0);
         state.predictive.emplace(*predictive, svc.concurrency, scaling.cold_start_s, prior_s > 0 ? prior_s : 1.0);
+        state.period_busy.start(0.0);
       } else {
         state.kpa.emplace(std::get<models::KnativeOptions>(scaling.policy));
       }
@@ -190,6 +192,14 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     o.min_samples = s.orchestrator.hedge.min_samples;
     pool.latency.emplace(o);
   }
+  for (uint32_t svc : services)
+    pool.members += services_[svc].allocated;
+  if (learns_.size() < instances_.size())
+    learns_.resize(instances_.size(), 0);
+  if (pool.selector->learns())
+    for (uint32_t svc : services)
+      for (uint32_t i = 0; i < services_[svc].allocated; ++i)
+        learns_[service_first[svc] + i] = 1;
   pools_.push_back(std::move(pool));
   for (uint32_t svc : services) // instances not provisioned yet (autoscaling) cannot be picked
     for (uint32_t i = 0; i < services_[svc].allocated; ++i)
@@ -358,6 +368,9 @@ void Simulation::setup_series()
       series.add_column(p + "forecast_per_s", M::MEAN);
   }
   interval_workflows_.resize(scenario_.workflows.size());
+  if (scenario_.orchestrator.adaptive_timeout)
+    for (auto& iw : interval_workflows_)
+      iw.last_timeout_s = scenario_.orchestrator.adaptive_timeout->max_s; // before any answer
   interval_services_.resize(scenario_.services.size());
   series_row_.resize(series.columns());
 }

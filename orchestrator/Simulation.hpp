@@ -125,7 +125,7 @@ private:
     uint32_t prev = NIL, next = NIL; // the step's live calls
     double issued_s = 0.0;
     double service_s = 0.0;
-    double price_multiplier = 1.0; // a price fault in force when the call was sent
+    double price_multiplier = 1.0;     // a price fault in force when the call was sent
     uint64_t draw_key = 0;             // (request, step, call ordinal, service): the seed of this call's service draws
     uint32_t outstanding_at_issue = 0; // the instance's `waiting` before this call
     models::CallTokens tokens;
@@ -172,8 +172,8 @@ private:
     std::optional<capacity::PredictiveAutoscaler> predictive;
     std::optional<capacity::TargetTuner> tuner;     // HPA target tuning
     std::unique_ptr<sim::Histogram> period_latency; // target tuning: latencies answered in the sync period
-    uint64_t period_calls = 0;     // predictive: calls sent to the service in the current interval
-    sim::TimeAverage period_busy;  // HPA, predictive: busy slots over the last sync period
+    uint64_t period_calls = 0;                      // predictive: calls sent to the service in the current interval
+    sim::TimeAverage period_busy;                   // HPA, predictive: busy slots over the last sync period
     double mean_service_s = 1.0;   // the latency model's mean at the service's mean tokens (the oracle's wait)
     double mean_output_tokens = 0; // of the calls it is offered: the oracle knows distributions, not draws
   };
@@ -186,6 +186,7 @@ private:
     std::optional<coordination::RetryThrottle> throttle;
     std::optional<coordination::QuantileTracker> latency; // hedging after the observed percentile
     std::optional<coordination::AdaptiveTimeout> timeout; // per-try timeout from the observed latency
+    uint32_t members = 0; // instances of its services (a pool of one member never chooses)
   };
   struct StepPlan {
     uint32_t pool = 0;
@@ -274,6 +275,7 @@ private:
   sim::Engine engine_;
   std::vector<models::WorkloadSource> sources_;
   std::vector<uint64_t> source_requests_; // requests each source has sent
+  std::vector<uint8_t> learns_;           // per instance: a selector of one of its pools uses on_outcome
   uint64_t draw_seed_ = 0;                // the base of every call's draw key
   std::vector<CandidatePool> pools_;
   std::vector<std::vector<StepPlan>> plans_; // [workflow][step]

@@ -72,6 +72,7 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   call.pool = p;
   call.issued_s = now;
   call.service_s = 0.0;
+  call.price_multiplier = services_[inst.service].price_multiplier;
   // Common random numbers: the same call of the same request draws the same service time, error and
   // quality in every profile, whichever instance of the service serves it.
   call.draw_key = sim::Rng::mix(sim::Rng::mix(sim::Rng::mix(req.draw_base, step), st.calls_issued++), inst.service);
@@ -94,6 +95,7 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
   notify_issue(instance, now);
   if (stats_.series)
     ++interval_services_[inst.service].offered;
+  ++services_[inst.service].period_calls;
   if (call.measured) {
     ++ss.offered;
     ss.retries += kind == CallKind::RETRY;
@@ -121,7 +123,15 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     ++inst.queued;
     set_queued(inst.service, +1);
   }
-  const double timeout = scenario_.orchestrator.call_timeout_s;
+  double timeout = scenario_.orchestrator.call_timeout_s;
+  if (pool.timeout) {
+    timeout = pool.timeout->get_timeout_s();
+    if (stats_.series) {
+      auto& iw = interval_workflows_[requests_[request].workflow];
+      iw.timeout_sum_s += timeout;
+      ++iw.timeout_calls;
+    }
+  }
   if (std::isfinite(timeout))
     engine_.schedule(now + timeout, CALL_TIMEOUT, c, calls_[c].gen);
   if (kind != CallKind::HEDGE && scenario_.orchestrator.hedge.max_extra > requests_[request].steps[step].hedges)
@@ -186,8 +196,12 @@ void Simulation::on_call_done(uint32_t c)
     break;
   }
 
-  const double cost = svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
-                      svc.cost.per_output_token_usd * call.tokens.output;
+  const double cost = (svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
+                       svc.cost.per_output_token_usd * call.tokens.output) *
+                      call.price_multiplier;
+  ServiceState& state = services_[call.service];
+  if (state.predictive)
+    state.predictive->observe_service_time(call.service_s);
   if (call.measured) {
     ++ss.served;
     ss.cost_usd += cost;
@@ -210,7 +224,7 @@ void Simulation::on_call_done(uint32_t c)
   const double latency = now - call.issued_s;
   const bool success = !call.error;
   notify_answer(instance, now, latency, success);
-  notify_outcome(call, success ? CallOutcome::End::SUCCESS : CallOutcome::End::FAILURE, now);
+  notify_outcome(call, success ? CallOutcome::End::SUCCESS : CallOutcome::End::FAILURE, now, cost);
   record_outcome(call, success ? std::nullopt : std::optional<Cause>(Cause::ERROR), now);
   call_ended(call);
   CandidatePool& pool = pools_[call.pool];
@@ -222,6 +236,10 @@ void Simulation::on_call_done(uint32_t c)
   }
   if (pool.latency && success) // the try's latency as the step saw it: a winning hedge counts from the try's start
     pool.latency->record(now - requests_[call.request].steps[call.step].try_started_s);
+  if (pool.timeout && success)
+    pool.timeout->record(latency);
+  if (state.period_latency && success)
+    state.period_latency->record(latency);
   unlink(c);
   const uint32_t request = call.request;
   const uint32_t step = call.step;
@@ -261,7 +279,7 @@ void Simulation::on_call_timeout(uint32_t c)
   const uint32_t step = call.step;
   record_outcome(call, Cause::TIMEOUT, engine_.now_s());
   abandon(c, false);
-  notify_outcome(call, CallOutcome::End::TIMEOUT, engine_.now_s());
+  notify_outcome(call, CallOutcome::End::TIMEOUT, engine_.now_s(), 0.0); // billed later, if ever served
   unlink(c);
   call_failed(request, step, Cause::TIMEOUT);
 }
@@ -542,27 +560,33 @@ double Simulation::true_score(uint32_t instance, const models::CallTokens& call_
                                                           state.latency_multiplier / svc.concurrency;
   const double success = 1.0 - state.error_probability.value_or(svc.error_probability);
   const double completion_s = (wait_s + service_s) / std::max(success, 1e-3);
-  const double cost = svc.cost.per_call_usd + svc.cost.per_input_token_usd * tokens.input +
-                      svc.cost.per_output_token_usd * tokens.output;
+  const double cost = (svc.cost.per_call_usd + svc.cost.per_input_token_usd * tokens.input +
+                       svc.cost.per_output_token_usd * tokens.output) *
+                      state.price_multiplier;
   return objective.latency * completion_s + objective.cost * cost - objective.quality * svc.quality.value_or(0.0);
 }
 
 void Simulation::judge_pick(uint32_t pool, uint32_t picked, const models::CallTokens& tokens, uint32_t workflow,
                             bool measured)
 {
+  if (pools_[pool].members < 2)
+    return;
   const auto& objective = scenario_.oracle_objective;
-  double best = models::INF;
   uint32_t choices = 0;
   for (uint32_t svc : pools_[pool].services) {
     const uint32_t first = services_[svc].first_instance;
-    for (uint32_t i = first; i < first + services_[svc].allocated; ++i)
-      if (selectable(i)) {
-        ++choices;
-        best = std::min(best, true_score(i, tokens, objective));
-      }
+    for (uint32_t i = first; i < first + services_[svc].allocated && choices < 2; ++i)
+      choices += selectable(i);
   }
   if (choices < 2)
     return;
+  double best = models::INF;
+  for (uint32_t svc : pools_[pool].services) {
+    const uint32_t first = services_[svc].first_instance;
+    for (uint32_t i = first; i < first + services_[svc].allocated; ++i)
+      if (selectable(i))
+        best = std::min(best, true_score(i, tokens, objective));
+  }
   const double mine = true_score(picked, tokens, objective);
   const double regret = std::max(0.0, mine - best);
   const bool optimal = regret <= 1e-9 * std::max(1.0, std::abs(best));
@@ -629,6 +653,9 @@ void Simulation::on_fault(uint32_t f, bool start)
     case models::FaultSpec::Kind::LATENCY:
       state.latency_multiplier = start ? fault.latency_multiplier : 1.0;
       break;
+    case models::FaultSpec::Kind::PRICE:
+      state.price_multiplier = start ? fault.price_multiplier : 1.0;
+      break;
     case models::FaultSpec::Kind::ERRORS:
       if (start)
         state.error_probability = fault.error_probability;
@@ -686,7 +713,7 @@ void Simulation::fail_now(uint32_t c, Cause cause)
     return;
   call.abandoned = true; // nothing more will come of it
   notify_answer(call.instance, now, now - call.issued_s, false);
-  notify_outcome(call, CallOutcome::End::FAILURE, now);
+  notify_outcome(call, CallOutcome::End::FAILURE, now, 0.0); // a crashed call is not billed
   record_outcome(call, cause, now);
   call_ended(call);
   if (pools_[call.pool].throttle)
@@ -726,13 +753,16 @@ void Simulation::notify_abandon(uint32_t instance, double now_s)
     pools_[p].selector->on_abandon(instance, now_s);
 }
 
-void Simulation::notify_outcome(const Call& call, CallOutcome::End end, double now_s)
+void Simulation::notify_outcome(const Call& call, CallOutcome::End end, double now_s, double cost_usd)
 {
+  if (!learns_[call.instance])
+    return;
   CallOutcome outcome;
   outcome.context = PickContext{call.issued_s, requests_[call.request].arrival_key, call.tokens, call.workflow};
   outcome.outstanding = call.outstanding_at_issue;
   outcome.latency_s = now_s - call.issued_s;
   outcome.end = end;
+  outcome.cost_usd = cost_usd;
   for (uint32_t p : instances_[call.instance].pools)
     pools_[p].selector->on_outcome(call.instance, outcome);
 }
@@ -741,7 +771,7 @@ void Simulation::set_busy(uint32_t service, int delta)
 {
   busy_[service] += delta;
   stats_.services[service].busy_slots.set(engine_.now_s(), busy_[service]);
-  if (services_[service].hpa)
+  if (services_[service].hpa || services_[service].predictive)
     services_[service].period_busy.set(engine_.now_s(), busy_[service]);
 }
 

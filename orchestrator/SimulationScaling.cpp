@@ -1,5 +1,5 @@
-// orchestrator/SimulationScaling.cpp: autoscaling (Kubernetes HPA, Knative KPA) of a service's instances,
-// with cold starts and draining.
+// orchestrator/SimulationScaling.cpp: autoscaling (Kubernetes HPA with optional target tuning, Knative KPA,
+// predictive) of a service's instances, with cold starts and draining.
 #include <cmath>
 
 #include "orchestrator/Simulation.hpp"
@@ -7,12 +7,12 @@
 namespace orchsim::orchestrator {
 
 /** HPA: every sync period, the mean utilization of the ready instances' slots over the period against
- *  the target. KPA: every second a reading of the service's concurrency (the orchestrator's calls in
- *  flight to it); the autoscaler decides on its own tick. Ticks go on while the run is active. */
+ *  the target (tuned first, when asked). KPA: every second a reading of the service's concurrency (the
+ *  orchestrator's calls in flight to it); the autoscaler decides on its own tick. Predictive: every
+ *  interval, the calls sent in it and its mean busy slots. Ticks go on while the run is active. */
 void Simulation::on_autoscale(uint32_t service)
 {
   ServiceState& state = services_[service];
-  const auto& svc = scenario_.services[service];
   const double now = engine_.now_s();
   uint32_t ready = 0, current = 0;
   for (uint32_t i = 0; i < state.allocated; ++i) {
@@ -22,13 +22,11 @@ void Simulation::on_autoscale(uint32_t service)
   }
   double next_s = now;
   if (state.hpa) {
-    // Kubernetes counts pods that are not ready yet at 0 % when it scales up: the average is over every
-    // instance asked for, so pending cold starts do not compound into a runaway scale-up.
-    const double slots = static_cast<double>(current) * svc.concurrency;
-    const double utilization = slots > 0 ? state.period_busy.mean() / slots : 0.0;
-    state.period_busy.start(now);
-    scale_to(service, state.hpa->evaluate(now, current, utilization));
+    autoscale_hpa(service, current, now);
     next_s += state.hpa->get_options().sync_period_s;
+  } else if (state.predictive) {
+    autoscale_predictive(service, now);
+    next_s += state.predictive->get_options().interval_s;
   } else {
     state.kpa->observe(now, state.in_flight);
     scale_to(service, state.kpa->evaluate(now, ready));
@@ -36,6 +34,33 @@ void Simulation::on_autoscale(uint32_t service)
   }
   if (!arrivals_stopped_ || active_requests_ > 0)
     engine_.schedule(next_s, AUTOSCALE, service);
+}
+
+void Simulation::autoscale_hpa(uint32_t service, uint32_t current, double now_s)
+{
+  ServiceState& state = services_[service];
+  // Target tuning: the latencies answered over the period against the objective, before the decision.
+  if (state.tuner && state.period_latency->get_count() > 0) {
+    const double observed = state.period_latency->quantile(state.tuner->get_options().percentile);
+    state.hpa->set_target_value(state.tuner->update(observed));
+    state.period_latency->clear();
+  }
+  // Kubernetes counts pods that are not ready yet at 0 % when it scales up: the average is over every
+  // instance asked for, so pending cold starts do not compound into a runaway scale-up.
+  const double slots = static_cast<double>(current) * scenario_.services[service].concurrency;
+  const double utilization = slots > 0 ? state.period_busy.mean() / slots : 0.0;
+  state.period_busy.start(now_s);
+  scale_to(service, state.hpa->evaluate(now_s, current, utilization));
+}
+
+void Simulation::autoscale_predictive(uint32_t service, double now_s)
+{
+  ServiceState& state = services_[service];
+  const double calls = static_cast<double>(state.period_calls);
+  const double busy = state.period_busy.mean();
+  state.period_calls = 0;
+  state.period_busy.start(now_s);
+  scale_to(service, state.predictive->evaluate(calls, busy));
 }
 
 void Simulation::scale_to(uint32_t service, uint32_t desired)

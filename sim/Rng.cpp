@@ -31,18 +31,6 @@ Rng::Rng(uint64_t seed, std::string_view entity)
   seed_from(mixed_seed ^ hash_name(entity));
 }
 
-Rng::Rng(uint64_t seed_word)
-{
-  seed_from(seed_word);
-}
-
-void Rng::seed_from(uint64_t word)
-{
-  uint64_t x = word;
-  for (auto& s : s_)
-    s = splitmix64(x);
-}
-
 double Rng::normal()
 {
   double u, v, s;

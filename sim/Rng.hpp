@@ -13,8 +13,8 @@ class Rng {
 public:
   /** A stream for `entity` under `seed`: the same pair always gives the same sequence. */
   Rng(uint64_t seed, std::string_view entity);
-  /** A stream from raw state words (tests). */
-  explicit Rng(uint64_t seed_word);
+  /** A stream from one 64-bit word (a key built with mix(), or tests). Inline: one per simulated call. */
+  explicit Rng(uint64_t seed_word) { seed_from(seed_word); }
 
   uint64_t next_u64()
   {
@@ -53,7 +53,17 @@ public:
 private:
   __extension__ typedef unsigned __int128 uint128;
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  void seed_from(uint64_t word);
+  /** The four state words from SplitMix64 (Vigna's recommended seeding of xoshiro). */
+  void seed_from(uint64_t word)
+  {
+    for (auto& s : s_) {
+      word += 0x9e3779b97f4a7c15ULL;
+      uint64_t z = word;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      s = z ^ (z >> 31);
+    }
+  }
   uint64_t s_[4];
 };
 

@@ -72,12 +72,13 @@ double Rls::predict(const Eigen::VectorXd& x) const
   return weights_.dot(x);
 }
 
-void Rls::update(const Eigen::VectorXd& x, double y)
+void Rls::update(const Eigen::VectorXd& x, double y, double forgetting)
 {
   require(x.size() == static_cast<Eigen::Index>(dim_), "Rls::update: x has dim() entries");
+  require(forgetting > 0.0 && forgetting <= 1.0, "Rls::update: forgetting in (0, 1]");
   if (!x.allFinite() || !std::isfinite(y))
     return;
-  const double lambda = options_.forgetting;
+  const double lambda = forgetting;
   scratch_.noalias() = p_ * x;           // P x
   const double spread = x.dot(scratch_); // x^T P x >= 0 for a positive semi-definite P, up to round-off
   if (!std::isfinite(spread))

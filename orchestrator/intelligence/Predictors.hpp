@@ -73,7 +73,10 @@ public:
   /** w^T x. REQUIRES: x.size() == dim(), finite. */
   double predict(const Eigen::VectorXd& x) const;
   /** Adds one observation y ~ w^T x. REQUIRES: x.size() == dim(). */
-  void update(const Eigen::VectorXd& x, double y);
+  void update(const Eigen::VectorXd& x, double y) { update(x, y, options_.forgetting); }
+  /** The same with this update's own forgetting factor in (0, 1] (time-based forgetting:
+   *  exp(-dt / tau) for the time since the previous observation). */
+  void update(const Eigen::VectorXd& x, double y, double forgetting);
   const Eigen::VectorXd& weights() const { return weights_; }
   /** The current P, (X^T X + I / delta)^-1 when forgetting == 1. */
   const Eigen::MatrixXd& covariance() const { return p_; }

@@ -164,11 +164,11 @@ PredictiveSelector::PredictiveSelector(const std::vector<PoolMember>& members, c
                   std::nullopt,
                   SuccessRate{},
                   Ewma(Ewma::Options{0.1, DECAY_S}, m.expected_latency_s),
+                  Ewma(Ewma::Options{0.1, DECAY_S}, m.expected_cost_usd),
                   m.expected_latency_s,
-                  m.expected_cost_usd,
                   m.quality};
       if (spec.predictor == models::PredictorKind::RLS)
-        svc.rls.emplace(2, intelligence::Rls::Options{FORGETTING, 1000.0});
+        svc.rls.emplace(2, intelligence::Rls::Options{1.0, 1000.0});
       else
         svc.ewma.emplace(Ewma::Options{0.1, DECAY_S}, m.expected_latency_s);
       services_.push_back(std::move(svc));
@@ -213,7 +213,7 @@ uint32_t PredictiveSelector::pick(const PickContext& context)
     const double ahead = static_cast<double>(outstanding_[slot]) + 1.0 - slots_[slot];
     const double wait_s = ahead > 0 ? ahead * svc.service_mean.value() / slots_[slot] : 0.0;
     const double success = std::max(svc.success.value(context.now_s), 1e-3);
-    const double score = objective_.latency * (wait_s + service_s) / success + objective_.cost * svc.cost_usd -
+    const double score = objective_.latency * (wait_s + service_s) / success + objective_.cost * svc.billed.value() -
                          objective_.quality * svc.quality;
     const double load = outstanding_[slot] / static_cast<double>(slots_[slot]);
     if (best == NONE || score < best_score || (score == best_score && load < best_load)) {
@@ -254,17 +254,20 @@ void PredictiveSelector::on_outcome(uint32_t instance, const CallOutcome& outcom
   svc.success.update(success, now_s);
   if (!success)
     return;
+  svc.billed.update(outcome.cost_usd, now_s);
   // A call issued while the orchestrator's own calls filled the instance waited about `ahead` service
   // times over the slots: take that out, so that a saturated service still teaches its service time.
   const double ahead = static_cast<double>(outcome.outstanding) + 1.0 - slots_[slot];
   const double wait_s = ahead > 0 ? ahead * svc.service_mean.value() / slots_[slot] : 0.0;
   const double service_s = std::max(outcome.latency_s - wait_s, 0.1 * outcome.latency_s);
   svc.service_mean.update(service_s, now_s);
+  const double since_s = svc.observed_s < 0 ? 0.0 : std::max(now_s - svc.observed_s, 0.0);
   svc.observed_s = std::max(svc.observed_s, now_s);
   if (svc.rls) {
     x_[0] = 1.0;
     x_[1] = outcome.context.tokens.input / 1000.0;
-    svc.rls->update(x_, service_s);
+    // Forgetting by time, like the EWMA: what was learned 30 s ago weighs 1/e.
+    svc.rls->update(x_, service_s, std::max(std::exp(-since_s / DECAY_S), MIN_FORGETTING));
   } else {
     svc.ewma->update(service_s, now_s);
   }

@@ -49,6 +49,7 @@ public:
   void on_answer(uint32_t instance, double, double, bool) override { slots_.ended(index_.get_slot(instance)); }
   void on_abandon(uint32_t instance, double) override { slots_.ended(index_.get_slot(instance)); }
   void set_available(uint32_t instance, bool available) override;
+  bool learns() const override { return true; }
   void on_outcome(uint32_t instance, const CallOutcome& outcome) override;
 
 private:
@@ -83,6 +84,7 @@ public:
   void on_answer(uint32_t instance, double, double, bool) override { slots_.ended(index_.get_slot(instance)); }
   void on_abandon(uint32_t instance, double) override { slots_.ended(index_.get_slot(instance)); }
   void set_available(uint32_t instance, bool available) override;
+  bool learns() const override { return true; }
   void on_outcome(uint32_t instance, const CallOutcome& outcome) override;
 
 private:
@@ -93,20 +95,23 @@ private:
   intelligence::LinUcb bandit_;
 };
 
-/** predictive: the member with the least predicted objective (models::Objective), the same formula the
- *  oracle computes from the truth, here from what the orchestrator observes:
- *    completion = (wait + service) / success
- *  service: per service, a predictor of a call's service time from its input tokens, trained on
- *    successful calls' latency less the wait the orchestrator's own count of calls in flight implied
- *    when the call was issued (at least a tenth of the latency) (rls: recursive least squares on [1, input tokens /
- * 1000], forgetting 0.99 per sample; ewma: a time-decayed average, decay 30 s); the latency model's mean at mean tokens
- * (the declared figure) until it has seen calls. A service not observed for a while drifts back to that prior,
- *    prediction = prior + (learned - prior) x exp(-age / 60 s), so that a service avoided after a bad
- *    spell is tried again (exploration by staleness);
- *  wait: (outstanding - slots + 1) / slots x the service's mean predicted service time, when the
- *    orchestrator's own calls in flight fill the instance's slots (0 otherwise);
- *  success: per service, a time-decayed (30 s) share of successful calls, answers and timeouts alike;
- *  cost and quality: the service's expected cost per call at mean tokens and its declared quality.
+/** predictive: the member with the least predicted objective (models::Objective), the same formula
+ *  the oracle computes from the truth, here from what the orchestrator observes:
+ *  - completion = (wait + service) / success;
+ *  - service: per service, a predictor of a call's service time from its input tokens, trained on
+ *    successful calls' latency less the wait that the orchestrator's own count of calls in flight
+ *    implied when the call was issued (at least a tenth of the latency is kept). rls: recursive least
+ *    squares on [1, input tokens / 1000], forgetting by time (factor exp(-dt / 30 s) for the time
+ *    since the service's previous update); ewma: a time-decayed average, decay 30 s. Before any
+ *    observation: the latency model's mean at mean tokens (the declared figure). A service not
+ *    observed for a while drifts back to that prior, prediction = prior + (learned - prior) x
+ *    exp(-age / 60 s), so that a service avoided after a bad spell is tried again;
+ *  - wait: (outstanding - slots + 1) / slots x the service's mean observed service time when the
+ *    orchestrator's own calls in flight fill the instance's slots, 0 otherwise;
+ *  - success: per service, (decayed successes + 1) / (decayed calls + 1), decay 30 s; timeouts count;
+ *  - cost: per service, a time-decayed average (30 s) of what its successful calls were billed,
+ *    starting from the expected cost per call at mean tokens (a price change shows in the bills);
+ *  - quality: the service's declared quality.
  *  O(n) per pick, O(d^2) per answer. */
 class PredictiveSelector final : public Selector {
 public:
@@ -114,13 +119,14 @@ public:
 
   static constexpr double DECAY_S = 30.0;
   static constexpr double STALE_S = 60.0;
-  static constexpr double FORGETTING = 0.99;
+  static constexpr double MIN_FORGETTING = 1e-3; // after a long silence the next answer counts almost alone
 
   uint32_t pick(const PickContext& context) override;
   void on_issue(uint32_t instance, double now_s) override;
   void on_answer(uint32_t instance, double now_s, double latency_s, bool success) override;
   void on_abandon(uint32_t instance, double now_s) override;
   void set_available(uint32_t instance, bool available) override;
+  bool learns() const override { return true; }
   void on_outcome(uint32_t instance, const CallOutcome& outcome) override;
 
   /** The predicted service time of a call with `input_tokens` to `instance`'s service at `now_s`. */
@@ -139,8 +145,9 @@ private:
     std::optional<intelligence::Ewma> ewma;
     SuccessRate success;
     intelligence::Ewma service_mean; // of observed service times: the wait's unit
+    intelligence::Ewma billed;       // of what successful calls cost
     double prior_s;
-    double cost_usd, quality;
+    double quality;
     double observed_s = -1; // when the service time was last observed; < 0: never
   };
   double predict(const Service& service, double input_tokens, double now_s) const;

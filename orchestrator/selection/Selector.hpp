@@ -38,6 +38,7 @@ struct CallOutcome {
   uint32_t outstanding = 0; // the orchestrator's calls in flight at the instance when this one was issued
   double latency_s = 0.0;   // issue to answer (or to the timeout)
   End end = End::SUCCESS;
+  double cost_usd = 0.0; // what the call was billed, price faults included; 0 when not billed (timeout, crash)
 };
 
 /** The simulator's true state: what no real orchestrator knows. Only the oracle strategy reads it to
@@ -79,8 +80,10 @@ public:
   virtual void on_abandon(uint32_t instance, double now_s) = 0;
   /** Makes a member (un)available to pick(). Idempotent. */
   virtual void set_available(uint32_t instance, bool available) = 0;
+  /** Whether on_outcome does anything: the simulation builds outcomes only for selectors that learn. */
+  virtual bool learns() const { return false; }
   /** A call to `instance` was answered, failed or timed out (not: canceled), after on_answer or
-   *  on_abandon. Default: nothing; learners override it. */
+   *  on_abandon. Default: nothing; learners override it (and learns()). */
   virtual void on_outcome(uint32_t instance, const CallOutcome& outcome)
   {
     (void)instance;
