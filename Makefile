@@ -34,6 +34,8 @@ bench: build
 	$(BUILD)/bench/orchsim_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
 	$(BUILD)/bench/orchsim_bench_selection --benchmark_counters_tabular=true
+	$(BUILD)/bench/orchsim_bench_learners --benchmark_min_time=0.5 --benchmark_repetitions=3 \
+	  --benchmark_report_aggregates_only=true
 	bench/peak-rss.sh $(ORCHSIM)
 
 format:
