@@ -286,9 +286,24 @@ results::ProfilesResult run_profiles(const LoadedScenario& loaded, const Profile
       }
     return std::nullopt;
   };
+  // The bracket needs width: the oracle above the random floor beyond noise (the paired interval of
+  // their ratio above 1; with one replication, simply above), else positions in it are noise.
   const auto floor = mean_effectiveness(models::RANDOM_PROFILE);
   const auto ceiling = mean_effectiveness(models::ORACLE_PROFILE);
-  if (floor && ceiling && *ceiling != *floor)
+  bool wide = false;
+  if (floor && ceiling && *ceiling > *floor) {
+    std::vector<double> top, bottom;
+    const auto& oracle = effectiveness[models::ORACLE_PROFILE];
+    const auto& random = effectiveness[models::RANDOM_PROFILE];
+    for (uint32_t r = 0; r < options.replications; ++r)
+      if (oracle[r] && random[r]) {
+        top.push_back(*oracle[r]);
+        bottom.push_back(*random[r]);
+      }
+    const auto gap = paired_ratio(top, bottom);
+    wide = gap && (!gap->low || *gap->low > 1.0);
+  }
+  if (wide)
     for (auto& summary : out.profiles)
       if (auto e = mean_effectiveness(summary.name))
         summary.bracket_position = (*e - *floor) / (*ceiling - *floor);

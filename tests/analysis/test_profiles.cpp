@@ -262,6 +262,10 @@ TEST_CASE("amplification: no profile beats the oracle by more than noise", "[ana
     options.jobs = 2;
     const auto r = analysis::run_profiles(analysis::load(test::source_path(scenario), {}), options);
     const auto oracle = effectiveness(r, "oracle");
+    // Selection matters on both, so the bracket has width: random at 0, oracle at 1.
+    REQUIRE(find(r, "oracle").bracket_position);
+    CHECK(*find(r, "oracle").bracket_position == 1.0);
+    CHECK(*find(r, "random").bracket_position == 0.0);
     for (const auto& p : r.profiles) {
       INFO(p.name);
       const auto ratio = analysis::paired_ratio(effectiveness(r, p.name), oracle);
