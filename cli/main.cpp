@@ -135,6 +135,25 @@ int cmd_explain(const std::vector<std::string>& args)
   return EXIT_OK;
 }
 
+/** Writes the JSON to `out` (atomically) when asked, and prints the table or the JSON. */
+void emit(const std::string& json, const std::string& table, const std::string& out, const std::string& format)
+{
+  if (!out.empty()) {
+    try {
+      results::write_file_atomic(out, json);
+    } catch (const std::runtime_error& e) {
+      throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
+    }
+  }
+  if (format == "json") {
+    std::cout << json;
+    return;
+  }
+  std::cout << table;
+  if (!out.empty())
+    std::cout << "\nresult: " << out << "\n";
+}
+
 /** Splits `a,b,c`. */
 std::vector<std::string> split_list(const std::string& text)
 {
@@ -164,21 +183,7 @@ int run_profiles(const Common& c, const std::string& profiles, uint32_t replicat
   options.runs_dir = runs_dir;
   const auto loaded = analysis::load(c.file, c.overrides);
   const auto result = analysis::run_profiles(loaded, options);
-  const std::string json = results::to_json_text(result);
-  if (!out.empty()) {
-    try {
-      results::write_file_atomic(out, json);
-    } catch (const std::runtime_error& e) {
-      throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
-    }
-  }
-  if (format == "json")
-    std::cout << json;
-  else {
-    std::cout << analysis::profiles_table(result);
-    if (!out.empty())
-      std::cout << "\nresult: " << out << "\n";
-  }
+  emit(results::to_json_text(result), analysis::profiles_table(result), out, format);
   bool complete = true;
   for (const auto& p : result.profiles)
     complete = complete && p.complete;
@@ -227,21 +232,7 @@ int cmd_run(const std::vector<std::string>& args)
                         runs_dir, out, format, limits);
   const auto loaded = analysis::load(c.file, c.overrides, c.profile);
   const auto result = analysis::run(loaded, limits);
-  const std::string json = results::to_json_text(result);
-  if (!out.empty()) {
-    try {
-      results::write_file_atomic(out, json);
-    } catch (const std::runtime_error& e) {
-      throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
-    }
-  }
-  if (format == "json")
-    std::cout << json;
-  else {
-    std::cout << analysis::summary_table(result);
-    if (!out.empty())
-      std::cout << "\nresult: " << out << "\n";
-  }
+  emit(results::to_json_text(result), analysis::summary_table(result), out, format);
   print_warnings(result.run.warnings);
   return result.run.complete ? EXIT_OK : EXIT_BAD_INPUT;
 }
