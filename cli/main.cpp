@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "analysis/Compare.hpp"
 #include "analysis/Profiles.hpp"
 #include "analysis/Report.hpp"
 #include "analysis/Runner.hpp"
@@ -26,6 +27,7 @@ using namespace orchsim;
 namespace {
 
 constexpr int EXIT_OK = 0;
+constexpr int EXIT_GATE = 1;
 constexpr int EXIT_BAD_INPUT = 2;
 constexpr int EXIT_INTERNAL = 3;
 
@@ -43,6 +45,9 @@ commands:
   run FILE       run a scenario; print a summary, write the result JSON
   check FILE     validate a scenario (and overrides) without running it
   explain FILE   print the compiled model and the offered load against capacity
+  compare BASE NEW
+                 compare two results (files, or folders of replications) metric by metric,
+                 with significance tests; exit 1 on a significant regression beyond threshold
 
 options:
   -h, --help     this help; `orchsim <command> --help` for a command's options
@@ -237,6 +242,63 @@ int cmd_run(const std::vector<std::string>& args)
   return result.run.complete ? EXIT_OK : EXIT_BAD_INPUT;
 }
 
+int cmd_compare(const std::vector<std::string>& args)
+{
+  std::vector<std::string> inputs, limits;
+  std::string format = "table", out;
+  analysis::CompareOptions options;
+  bool help = false;
+  po::options_description visible("compare");
+  visible.add_options()("max-regression", po::value(&limits)->composing(),
+                        "tolerated worsening of a metric, relative: --max-regression p99=5% (repeatable; metric "
+                        "names as the table prints them; default 5%)")(
+      "alpha", po::value(&options.alpha), "significance level of the tests (default 0.05)")(
+      "format", po::value(&format), "what to print: table (default) or json")(
+      "out,o", po::value(&out), "write the comparison JSON here (atomically)")("help,h", po::bool_switch(&help),
+                                                                               "show this help");
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("input", po::value(&inputs)->composing());
+  po::positional_options_description positional;
+  positional.add("input", 2);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + "\nsee: orchsim compare --help");
+  }
+  if (help) {
+    std::cout << "usage: orchsim compare BASE NEW [options]\n\nCompares two run results, or two folders of "
+                 "replications, metric by metric (docs/METRICS.md, \"Compare\"). Exit 0 when no metric "
+                 "regressed significantly beyond its threshold, 1 when one did, 2 on bad input.\n\n"
+              << visible;
+    return EXIT_OK;
+  }
+  if (inputs.size() != 2)
+    throw UsageError("expected two inputs, BASE and NEW\nsee: orchsim compare --help");
+  if (format != "table" && format != "json")
+    throw UsageError("--format: expected table or json, found '" + format + "'");
+  if (!(options.alpha > 0 && options.alpha < 1))
+    throw UsageError("--alpha: expected a level in (0, 1)");
+  for (const auto& l : limits) {
+    const auto eq = l.find('=');
+    const auto fraction = eq == std::string::npos ? std::nullopt : models::parse_fraction(l.substr(eq + 1));
+    if (eq == std::string::npos || eq == 0 || !fraction || *fraction < 0)
+      throw UsageError("--max-regression: expected metric=percent (p99=5%), found '" + l + "'");
+    options.max_regression[l.substr(0, eq)] = *fraction;
+  }
+  const auto base = analysis::read_results(inputs[0]);
+  const auto current = analysis::read_results(inputs[1]);
+  const auto comparison = analysis::compare(base, current, options);
+  for (const auto& [name, fraction] : options.max_regression)
+    if (std::none_of(comparison.metrics.begin(), comparison.metrics.end(),
+                     [&](const auto& m) { return m.name == name; }))
+      throw UsageError("--max-regression: no metric '" + name + "' in these results");
+  emit(analysis::to_json(comparison).dump(2) + "\n", analysis::comparison_table(comparison), out, format);
+  return comparison.regression ? EXIT_GATE : EXIT_OK;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -264,6 +326,8 @@ int main(int argc, char** argv)
       return cmd_check(args);
     if (command == "explain")
       return cmd_explain(args);
+    if (command == "compare")
+      return cmd_compare(args);
     throw UsageError("unknown command '" + command + "'\n\n" + USAGE);
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << "\n";

@@ -196,3 +196,39 @@ TEST_CASE("cli: a wrong profile or profile options exit 2 with a message", "[cli
   CHECK(r.code == 2);
   CHECK(r.err.find("--replications") != std::string::npos);
 }
+
+TEST_CASE("cli: compare exits 0 without a regression, 1 with one, 2 on bad input", "[cli][compare]")
+{
+  const fs::path dir = temp_dir() / "compare";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "base");
+  fs::create_directories(dir / "slow");
+  const double p99s[] = {1.00, 1.12, 0.93, 1.05, 0.97, 1.08, 0.95, 1.02, 0.99, 1.10};
+  for (int i = 0; i < 10; ++i)
+    for (const auto& [side, scale] : {std::pair<const char*, double>{"base", 1.0}, {"slow", 1.5}}) {
+      const nlohmann::json run = {{"schema_version", 1},
+                                  {"context", {{"scenario", {{"sha256", "abc"}}}}},
+                                  {"metrics", {{"totals", {{"latency_s", {{"p99", p99s[i] * scale}}}}}}}};
+      std::ofstream(dir / side / ("r" + std::to_string(i) + ".json")) << run.dump();
+    }
+  const std::string base = (dir / "base").string(), slow = (dir / "slow").string();
+  auto r = orchsim("compare " + base + " " + base);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("no significant regression") != std::string::npos);
+  r = orchsim("compare " + base + " " + slow + " --format json");
+  CHECK(r.code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["regression"] == true);
+  CHECK(j["metrics"][0]["name"] == "p99");
+  CHECK(j["metrics"][0]["verdict"] == "regression");
+  r = orchsim("compare " + base + " " + slow + " --max-regression p99=60%");
+  CHECK(r.code == 0);
+  r = orchsim("compare " + base + " " + slow + " --max-regression latency=5%");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no metric 'latency'") != std::string::npos);
+  r = orchsim("compare " + base);
+  CHECK(r.code == 2);
+  r = orchsim("compare " + base + " " + (dir / "missing").string());
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no such file or folder") != std::string::npos);
+}
