@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "analysis/Compare.hpp"
+#include "analysis/GbenchFormat.hpp"
 #include "analysis/Profiles.hpp"
 #include "analysis/Report.hpp"
 #include "analysis/Runner.hpp"
@@ -140,8 +141,10 @@ int cmd_explain(const std::vector<std::string>& args)
   return EXIT_OK;
 }
 
-/** Writes the JSON to `out` (atomically) when asked, and prints the table or the JSON. */
-void emit(const std::string& json, const std::string& table, const std::string& out, const std::string& format)
+/** Writes the JSON to `out` (atomically) when asked, and prints the table, the JSON or the Google
+ *  Benchmark JSON (`gbench`, when the command has one). */
+void emit(const std::string& json, const std::string& table, const std::string& out, const std::string& format,
+          const std::string& gbench = "")
 {
   if (!out.empty()) {
     try {
@@ -152,6 +155,10 @@ void emit(const std::string& json, const std::string& table, const std::string& 
   }
   if (format == "json") {
     std::cout << json;
+    return;
+  }
+  if (format == "gbench") {
+    std::cout << gbench;
     return;
   }
   std::cout << table;
@@ -188,7 +195,8 @@ int run_profiles(const Common& c, const std::string& profiles, uint32_t replicat
   options.runs_dir = runs_dir;
   const auto loaded = analysis::load(c.file, c.overrides);
   const auto result = analysis::run_profiles(loaded, options);
-  emit(results::to_json_text(result), analysis::profiles_table(result), out, format);
+  emit(results::to_json_text(result), analysis::profiles_table(result), out, format,
+       analysis::gbench_of_profiles(result).dump(2) + "\n");
   bool complete = true;
   for (const auto& p : result.profiles)
     complete = complete && p.complete;
@@ -212,7 +220,8 @@ int cmd_run(const std::vector<std::string>& args)
       "runs-dir", po::value(&runs_dir), "with --profiles: write every run's result JSON into this folder")(
       "seed", po::value(&seed), "the run's seed (same as --set simulation.seed=N)")(
       "out,o", po::value(&out), "write the result JSON here (atomically)")(
-      "format", po::value(&format), "what to print on stdout: table (default) or json")(
+      "format", po::value(&format),
+      "what to print on stdout: table (default), json, or gbench (Google Benchmark's JSON format)")(
       "max-events", po::value(&limits.max_events), "stop after this many events; the result is marked incomplete")(
       "max-sim-time", po::value(&max_sim_time), "stop at this simulated time (e.g. 1h); result marked incomplete");
   if (!parse(args, "run",
@@ -220,8 +229,8 @@ int cmd_run(const std::vector<std::string>& args)
              "writes the result JSON with --out.",
              opts, c))
     return EXIT_OK;
-  if (format != "table" && format != "json")
-    throw UsageError("--format: expected table or json, found '" + format + "'");
+  if (format != "table" && format != "json" && format != "gbench")
+    throw UsageError("--format: expected table, json or gbench, found '" + format + "'");
   if (!max_sim_time.empty()) {
     auto bound = models::parse_duration_s(max_sim_time);
     if (!bound || *bound <= 0)
@@ -237,7 +246,8 @@ int cmd_run(const std::vector<std::string>& args)
                         runs_dir, out, format, limits);
   const auto loaded = analysis::load(c.file, c.overrides, c.profile);
   const auto result = analysis::run(loaded, limits);
-  emit(results::to_json_text(result), analysis::summary_table(result), out, format);
+  emit(results::to_json_text(result), analysis::summary_table(result), out, format,
+       analysis::gbench_of_run(result).dump(2) + "\n");
   print_warnings(result.run.warnings);
   return result.run.complete ? EXIT_OK : EXIT_BAD_INPUT;
 }

@@ -232,3 +232,42 @@ TEST_CASE("cli: compare exits 0 without a regression, 1 with one, 2 on bad input
   CHECK(r.code == 2);
   CHECK(r.err.find("no such file or folder") != std::string::npos);
 }
+
+TEST_CASE("cli: --format gbench is read by Google Benchmark's own compare.py", "[cli][compare]")
+{
+  // compare.py from Debian's libbenchmark-tools, run by Debian's python3 (it needs scipy); both are
+  // installed by scripts/install-deps.
+  const char* compare_py = "/usr/share/benchmark/compare.py";
+  REQUIRE(fs::exists(compare_py));
+  const fs::path dir = temp_dir() / "gbench";
+  fs::create_directories(dir);
+  const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  auto r = orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --format gbench");
+  REQUIRE(r.code == 0);
+  std::ofstream(a) << r.out;
+  const auto ja = nlohmann::json::parse(r.out);
+  CHECK(ja["benchmarks"].size() == 4); // one entry per replication
+  CHECK(ja["benchmarks"][0]["name"] == "learning/baseline");
+  CHECK(ja["benchmarks"][3]["repetition_index"] == 3);
+  r = orchsim(
+      "run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --format gbench "
+      "--set orchestrator.selection.strategy=least_outstanding");
+  REQUIRE(r.code == 0);
+  std::ofstream(b) << r.out;
+  const fs::path report = dir / "report.txt";
+  const std::string cmd = std::string("/usr/bin/python3 ") + compare_py + " --no-color benchmarks " + a + " " + b +
+                          " > " + report.string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO(slurp(report));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // Least outstanding beats round robin on every replication: a U test over 4 vs 4 at its minimum p.
+  CHECK(slurp(report).find("learning/baseline_pvalue") != std::string::npos);
+  CHECK(slurp(report).find("0.0286") != std::string::npos);
+  // A single run: one entry per workflow plus `all`.
+  r = orchsim("run tests/data/learning.yaml --format gbench");
+  REQUIRE(r.code == 0);
+  const auto single = nlohmann::json::parse(r.out);
+  CHECK(single["benchmarks"].size() == 2);
+  CHECK(single["benchmarks"][1]["name"] == "learning/all");
+}

@@ -1,0 +1,103 @@
+#include "analysis/GbenchFormat.hpp"
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace orchsim::analysis {
+
+namespace {
+
+using nlohmann::json;
+
+json context(const std::string& executable, const std::string& date)
+{
+  // The fields Google Benchmark writes; orchsim's own provenance lives in its result document.
+  return {{"date", date},
+          {"executable", executable},
+          {"num_cpus", 1},
+          {"mhz_per_cpu", 0},
+          {"caches", json::array()},
+          {"cpu_scaling_enabled", false},
+          {"load_avg", json::array()},
+          {"library_build_type", "release"}};
+}
+
+json entry(const std::string& name, int family, int repetitions, int repetition, double iterations, double time_ms)
+{
+  return {{"name", name},
+          {"family_index", family},
+          {"per_family_instance_index", 0},
+          {"run_name", name},
+          {"run_type", "iteration"},
+          {"repetitions", repetitions},
+          {"repetition_index", repetition},
+          {"threads", 1},
+          {"iterations", iterations},
+          {"real_time", time_ms},
+          {"cpu_time", time_ms},
+          {"time_unit", "ms"}};
+}
+
+} // namespace
+
+json gbench_of_run(const results::RunResult& r)
+{
+  json benchmarks = json::array();
+  int family = 0;
+  const std::string scenario = r.context.scenario_name;
+  for (const auto& [name, w] : r.workflows) {
+    json e = entry(scenario + "/" + name, family++, 1, 0, static_cast<double>(w.completed), w.latency_s.p50 * 1e3);
+    e["p95_ms"] = w.latency_s.p95 * 1e3;
+    e["p99_ms"] = w.latency_s.p99 * 1e3;
+    e["throughput_per_s"] = w.throughput_per_s;
+    e["goodput_per_s"] = w.goodput_per_s;
+    e["success_ratio"] = w.success_ratio;
+    benchmarks.push_back(e);
+  }
+  const auto& t = r.totals;
+  json all = entry(scenario + "/all", family, 1, 0, static_cast<double>(t.completed), t.latency_s.p50 * 1e3);
+  all["p95_ms"] = t.latency_s.p95 * 1e3;
+  all["p99_ms"] = t.latency_s.p99 * 1e3;
+  all["throughput_per_s"] = t.throughput_per_s;
+  all["goodput_per_s"] = t.goodput_per_s;
+  all["success_ratio"] = t.success_ratio;
+  if (r.effectiveness.value)
+    all["effectiveness"] = *r.effectiveness.value;
+  benchmarks.push_back(all);
+  return {{"context", context("orchsim run " + r.context.scenario_path, "")}, {"benchmarks", benchmarks}};
+}
+
+json gbench_of_profiles(const results::ProfilesResult& r)
+{
+  json benchmarks = json::array();
+  int family = 0;
+  const auto reps = static_cast<int>(r.replications);
+  for (const auto& p : r.profiles) {
+    auto values = [&](const char* metric) -> const std::vector<double>* {
+      auto it = p.metrics.find(metric);
+      return it == p.metrics.end() ? nullptr : &it->second.values;
+    };
+    const auto* p50 = values("latency_p50_s");
+    // Only replications where every reported metric exists keep the entries aligned.
+    for (int k = 0; p50 && k < static_cast<int>(p50->size()); ++k) {
+      json e =
+          entry(r.context.scenario_name + "/" + p.name, family, reps, k, 1.0, (*p50)[static_cast<size_t>(k)] * 1e3);
+      for (const auto& [metric, field, scale] :
+           {std::tuple<const char*, const char*, double>{"latency_p95_s", "p95_ms", 1e3},
+            {"latency_p99_s", "p99_ms", 1e3},
+            {"throughput_per_s", "throughput_per_s", 1.0},
+            {"goodput_per_s", "goodput_per_s", 1.0},
+            {"success_ratio", "success_ratio", 1.0},
+            {"effectiveness", "effectiveness", 1.0}})
+        if (const auto* v = values(metric); v && static_cast<size_t>(k) < v->size())
+          e[field] = (*v)[static_cast<size_t>(k)] * scale;
+      benchmarks.push_back(e);
+    }
+    ++family;
+  }
+  return {{"context", context("orchsim run " + r.context.scenario_path + " --profiles", "")},
+          {"benchmarks", benchmarks}};
+}
+
+} // namespace orchsim::analysis

@@ -1,0 +1,22 @@
+// analysis/GbenchFormat.hpp
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "results/ProfilesResult.hpp"
+#include "results/RunResult.hpp"
+
+namespace orchsim::analysis {
+
+/** A run in Google Benchmark's JSON output format, so that tools reading Google Benchmark results
+ *  (its compare.py among them) read orchsim's: a `context` block and one benchmark entry per workflow
+ *  plus one for all workflows (`<scenario>/<workflow>`, `<scenario>/all`). real_time and cpu_time are the
+ *  median latency in milliseconds (what compare.py compares); iterations the completed requests;
+ *  counters: p95_ms, p99_ms, throughput_per_s, goodput_per_s, success_ratio, and effectiveness for `all`. */
+nlohmann::json gbench_of_run(const results::RunResult& result);
+
+/** A profiles run: one entry per profile and replication (`<scenario>/<profile>`, run_type iteration,
+ *  repetition_index r), so compare.py's U test runs across replications; the same fields from the
+ *  totals of each replication. */
+nlohmann::json gbench_of_profiles(const results::ProfilesResult& result);
+
+} // namespace orchsim::analysis
