@@ -7,7 +7,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/ai-ecosystem.yaml
 ORCHSIM  := $(BUILD)/cli/orchsim
 
-.PHONY: all deps configure build run test bench clean format
+.PHONY: all deps configure build run test regress baselines bench clean format
 
 all: build
 
@@ -29,6 +29,12 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+regress: build
+	scripts/regress $(ORCHSIM) $(BUILD)/regress
+
+baselines: build
+	scripts/regress $(ORCHSIM) $(BUILD)/regress --update
 
 bench: build
 	$(BUILD)/bench/orchsim_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
