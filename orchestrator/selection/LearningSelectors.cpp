@@ -42,17 +42,19 @@ double bandit_reward(const CallOutcome& outcome, double scale_s)
   return std::exp(-std::max(outcome.latency_s, 0.0) / scale_s);
 }
 
-FreeSlots::FreeSlots(const std::vector<PoolMember>& members)
-    : available_(members.size(), 1)
+BanditBase::BanditBase(const std::vector<PoolMember>& members, const models::SelectionSpec& spec)
+    : index_(members)
+    , available_(members.size(), 1)
     , eligible_(members.size(), 0)
     , outstanding_(members.size(), 0)
     , slots_(members.size())
+    , scale_s_(reward_scale(members, spec))
 {
   for (size_t i = 0; i < members.size(); ++i)
     slots_[i] = std::max<uint32_t>(members[i].concurrency, 1);
 }
 
-const std::vector<uint8_t>& FreeSlots::eligible()
+const std::vector<uint8_t>& BanditBase::eligible()
 {
   bool any = false;
   for (size_t i = 0; i < available_.size(); ++i) {
@@ -65,7 +67,7 @@ const std::vector<uint8_t>& FreeSlots::eligible()
 // ---- ucb1, thompson -------------------------------------------------------------------------------
 
 BanditSelector::BanditSelector(const std::vector<PoolMember>& members, const models::SelectionSpec& spec, sim::Rng rng)
-    : index_(members), slots_(members), scale_s_(reward_scale(members, spec)), rng_(rng)
+    : BanditBase(members, spec), rng_(rng)
 {
   const auto arms = static_cast<uint32_t>(members.size());
   if (spec.strategy == models::SelectionStrategy::UCB1)
@@ -76,24 +78,17 @@ BanditSelector::BanditSelector(const std::vector<PoolMember>& members, const mod
 
 uint32_t BanditSelector::pick(const PickContext&)
 {
-  const auto& eligible = slots_.eligible();
-  const uint32_t arm = ucb_ ? ucb_->choose(eligible) : thompson_->choose(eligible, rng_);
-  return arm == intelligence::NONE ? NONE : index_.get_instance(arm);
-}
-
-void BanditSelector::set_available(uint32_t instance, bool available)
-{
-  slots_.set_available(index_.get_slot(instance), available);
+  const auto& mask = eligible();
+  return instance_of(ucb_ ? ucb_->choose(mask) : thompson_->choose(mask, rng_));
 }
 
 void BanditSelector::on_outcome(uint32_t instance, const CallOutcome& outcome)
 {
   const uint32_t arm = index_.get_slot(instance);
-  const double reward = bandit_reward(outcome, scale_s_);
   if (ucb_)
-    ucb_->update(arm, reward);
+    ucb_->update(arm, reward(outcome));
   else
-    thompson_->update(arm, reward);
+    thompson_->update(arm, reward(outcome));
 }
 
 // ---- linucb ---------------------------------------------------------------------------------------
@@ -114,9 +109,7 @@ const Eigen::VectorXd& CallFeatures::of(const PickContext& context)
 
 LinUcbSelector::LinUcbSelector(const std::vector<PoolMember>& members, const models::SelectionSpec& spec,
                                uint32_t workflows)
-    : index_(members)
-    , slots_(members)
-    , scale_s_(reward_scale(members, spec))
+    : BanditBase(members, spec)
     , features_(workflows)
     , bandit_(static_cast<uint32_t>(members.size()), features_.dim(),
               intelligence::LinUcb::Options{spec.exploration, spec.ridge, spec.discount})
@@ -125,18 +118,12 @@ LinUcbSelector::LinUcbSelector(const std::vector<PoolMember>& members, const mod
 
 uint32_t LinUcbSelector::pick(const PickContext& context)
 {
-  const uint32_t arm = bandit_.choose(features_.of(context), slots_.eligible());
-  return arm == intelligence::NONE ? NONE : index_.get_instance(arm);
-}
-
-void LinUcbSelector::set_available(uint32_t instance, bool available)
-{
-  slots_.set_available(index_.get_slot(instance), available);
+  return instance_of(bandit_.choose(features_.of(context), eligible()));
 }
 
 void LinUcbSelector::on_outcome(uint32_t instance, const CallOutcome& outcome)
 {
-  bandit_.update(index_.get_slot(instance), features_.of(outcome.context), bandit_reward(outcome, scale_s_));
+  bandit_.update(index_.get_slot(instance), features_.of(outcome.context), reward(outcome));
 }
 
 // ---- predictive -----------------------------------------------------------------------------------

@@ -24,38 +24,46 @@ double bandit_reward(const CallOutcome& outcome, double scale_s);
  *  calls in flight, or every available one when none has. A bandit's feedback is delayed (calls in
  *  flight) and its estimates converge on one best arm, so unconstrained it sends every call to that arm
  *  and overloads it; the constraint leaves the bandit the choice among members that can take the call. */
-class FreeSlots {
+class BanditBase : public Selector {
 public:
-  explicit FreeSlots(const std::vector<PoolMember>& members);
-  void set_available(uint32_t slot, bool available) { available_[slot] = available ? 1 : 0; }
-  void issued(uint32_t slot) { ++outstanding_[slot]; }
-  void ended(uint32_t slot) { --outstanding_[slot]; }
+  BanditBase(const std::vector<PoolMember>& members, const models::SelectionSpec& spec);
+
+  void on_issue(uint32_t instance, double) override { ++outstanding_[index_.get_slot(instance)]; }
+  void on_answer(uint32_t instance, double, double, bool) override { --outstanding_[index_.get_slot(instance)]; }
+  void on_abandon(uint32_t instance, double) override { --outstanding_[index_.get_slot(instance)]; }
+  void set_available(uint32_t instance, bool available) override
+  {
+    available_[index_.get_slot(instance)] = available ? 1 : 0;
+  }
+  bool learns() const override { return true; }
+
+protected:
   /** The eligibility mask for this pick. */
   const std::vector<uint8_t>& eligible();
+  /** bandit_reward with the pool's scale. */
+  double reward(const CallOutcome& outcome) const { return bandit_reward(outcome, scale_s_); }
+  /** The chosen arm's instance, or NONE. */
+  uint32_t instance_of(uint32_t arm) const { return arm == intelligence::NONE ? NONE : index_.get_instance(arm); }
+
+  MemberIndex index_;
 
 private:
   std::vector<uint8_t> available_, eligible_;
   std::vector<uint32_t> outstanding_, slots_;
+  double scale_s_;
 };
 
 /** ucb1 and thompson: a multi-armed bandit whose arms are the pool's members, learning from each
- *  call's reward (bandit_reward), choosing among FreeSlots::eligible. O(n) per pick and per update. */
-class BanditSelector final : public Selector {
+ *  call's reward (bandit_reward), choosing among the eligible ones (BanditBase). O(n) per pick and per
+ *  update. */
+class BanditSelector final : public BanditBase {
 public:
   BanditSelector(const std::vector<PoolMember>& members, const models::SelectionSpec& spec, sim::Rng rng);
 
   uint32_t pick(const PickContext& context) override;
-  void on_issue(uint32_t instance, double) override { slots_.issued(index_.get_slot(instance)); }
-  void on_answer(uint32_t instance, double, double, bool) override { slots_.ended(index_.get_slot(instance)); }
-  void on_abandon(uint32_t instance, double) override { slots_.ended(index_.get_slot(instance)); }
-  void set_available(uint32_t instance, bool available) override;
-  bool learns() const override { return true; }
   void on_outcome(uint32_t instance, const CallOutcome& outcome) override;
 
 private:
-  MemberIndex index_;
-  FreeSlots slots_;
-  double scale_s_;
   std::optional<intelligence::Ucb1> ucb_;
   std::optional<intelligence::ThompsonSampling> thompson_;
   sim::Rng rng_;
@@ -74,23 +82,15 @@ private:
 };
 
 /** linucb: disjoint LinUCB over the pool's members on CallFeatures, rewarded by bandit_reward, choosing
- *  among FreeSlots::eligible. O(n d^2) per pick. */
-class LinUcbSelector final : public Selector {
+ *  among the eligible ones (BanditBase). O(n d^2) per pick. */
+class LinUcbSelector final : public BanditBase {
 public:
   LinUcbSelector(const std::vector<PoolMember>& members, const models::SelectionSpec& spec, uint32_t workflows);
 
   uint32_t pick(const PickContext& context) override;
-  void on_issue(uint32_t instance, double) override { slots_.issued(index_.get_slot(instance)); }
-  void on_answer(uint32_t instance, double, double, bool) override { slots_.ended(index_.get_slot(instance)); }
-  void on_abandon(uint32_t instance, double) override { slots_.ended(index_.get_slot(instance)); }
-  void set_available(uint32_t instance, bool available) override;
-  bool learns() const override { return true; }
   void on_outcome(uint32_t instance, const CallOutcome& outcome) override;
 
 private:
-  MemberIndex index_;
-  FreeSlots slots_;
-  double scale_s_;
   CallFeatures features_;
   intelligence::LinUcb bandit_;
 };
