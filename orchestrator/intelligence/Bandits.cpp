@@ -215,7 +215,8 @@ LinUcb::LinUcb(uint32_t arms, uint32_t dim, Options options) : options_(options)
   scratch_ = Eigen::VectorXd::Zero(d);
   if (options.discount < 1.0) {
     a_.assign(arms, Eigen::MatrixXd::Identity(d, d) * options.ridge);
-    cholesky_ = Eigen::LLT<Eigen::MatrixXd>(d);
+    // Built in place: Eigen 3.4's LLT(size) leaves its status unset, which a move assignment would read.
+    cholesky_.emplace(d);
     identity_ = Eigen::MatrixXd::Identity(d, d);
   }
 }
@@ -278,11 +279,11 @@ void LinUcb::discount_and_refactor(uint32_t arm, const Eigen::VectorXd& x, doubl
   // A >= ridge I is symmetric positive definite, so Cholesky needs no pivoting; O(d^3) per arm. Should round-off
   // ever break it, the arm keeps its previous inverse (still positive definite) rather than a NaN one.
   for (size_t i = 0; i < theta_.size(); ++i) {
-    cholesky_.compute(a_[i]);
-    if (cholesky_.info() != Eigen::Success)
+    cholesky_->compute(a_[i]);
+    if (cholesky_->info() != Eigen::Success)
       continue;
     a_inverse_[i] = identity_;
-    cholesky_.solveInPlace(a_inverse_[i]);
+    cholesky_->solveInPlace(a_inverse_[i]);
     theta_[i].noalias() = a_inverse_[i] * b_[i];
   }
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -153,10 +154,10 @@ private:
   std::vector<Eigen::MatrixXd> a_inverse_; // A_a^-1, symmetric
   std::vector<Eigen::VectorXd> b_;
   std::vector<Eigen::VectorXd> theta_;
-  std::vector<Eigen::MatrixXd> a_;       // A_a, kept only when discount < 1
-  Eigen::LLT<Eigen::MatrixXd> cholesky_; // discount < 1: factorisation workspace
-  Eigen::MatrixXd identity_;             // discount < 1: right-hand side of A X = I
-  Eigen::VectorXd scratch_;              // A^-1 x during an update
+  std::vector<Eigen::MatrixXd> a_;                      // A_a, kept only when discount < 1
+  std::optional<Eigen::LLT<Eigen::MatrixXd>> cholesky_; // discount < 1: factorisation workspace
+  Eigen::MatrixXd identity_;                            // discount < 1: right-hand side of A X = I
+  Eigen::VectorXd scratch_;                             // A^-1 x during an update
 };
 
 } // namespace orchsim::orchestrator::intelligence
