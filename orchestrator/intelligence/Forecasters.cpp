@@ -55,20 +55,32 @@ HoltForecaster::HoltForecaster(double alpha, double beta) : alpha_(alpha), beta_
   check_smoothing(beta, "HoltForecaster beta");
 }
 
+namespace {
+
+/** One step of Holt's method (FPP3 sec. 8.2) after `observations` earlier values: the first sets the
+ *  level, the second the trend (y2 - y1), the others smooth both. Holt-Winters runs it over its first
+ *  season too. */
+void holt_update(double& level, double& trend, uint64_t observations, double y, double alpha, double beta)
+{
+  if (observations == 0) {
+    level = y;
+  } else if (observations == 1) {
+    trend = y - level;
+    level = y;
+  } else {
+    const double previous_level = level;
+    level = alpha * y + (1.0 - alpha) * (level + trend);
+    trend = beta * (level - previous_level) + (1.0 - beta) * trend;
+  }
+}
+
+} // namespace
+
 void HoltForecaster::observe(double y)
 {
   if (!std::isfinite(y))
     return;
-  if (observations_ == 0) {
-    level_ = y;
-  } else if (observations_ == 1) {
-    trend_ = y - level_;
-    level_ = y;
-  } else {
-    const double previous_level = level_;
-    level_ = alpha_ * y + (1.0 - alpha_) * (level_ + trend_);
-    trend_ = beta_ * (level_ - previous_level) + (1.0 - beta_) * trend_;
-  }
+  holt_update(level_, trend_, observations_, y, alpha_, beta_);
   ++observations_;
 }
 
@@ -97,16 +109,7 @@ void HoltWintersForecaster::observe(double y)
   const uint64_t m = seasonal_.size();
   if (observations_ < m) { // first season: remember it raw, forecast with Holt's method meanwhile
     seasonal_[observations_] = y;
-    if (observations_ == 0) {
-      level_ = y;
-    } else if (observations_ == 1) {
-      trend_ = y - level_;
-      level_ = y;
-    } else {
-      const double previous_level = level_;
-      level_ = alpha_ * y + (1.0 - alpha_) * (level_ + trend_);
-      trend_ = beta_ * (level_ - previous_level) + (1.0 - beta_) * trend_;
-    }
+    holt_update(level_, trend_, observations_, y, alpha_, beta_);
     if (++observations_ == m)
       initialise_season();
     return;
