@@ -26,6 +26,8 @@ run: build
 	@mkdir -p runs
 	$(ORCHSIM) run $(SCENARIO) --profiles all --replications 3 \
 	    --out runs/$(notdir $(basename $(SCENARIO)))-profiles.json --runs-dir runs/$(notdir $(basename $(SCENARIO)))
+	$(ORCHSIM) report runs/$(notdir $(basename $(SCENARIO)))-profiles.json runs/$(notdir $(basename $(SCENARIO))) \
+	    -o runs/$(notdir $(basename $(SCENARIO)))-report.html
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/JsonFile.hpp"
 #include "analysis/Statistics.hpp"
 #include "sim/InputError.hpp"
 
@@ -18,33 +19,6 @@ namespace {
 using nlohmann::json;
 using sim::InputError;
 using sim::InputLocation;
-
-json read_json_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(InputLocation{path, 0, 0, ""}, "cannot open result file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    int line = 1, column = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    if (auto at = what.find("syntax error"); at != std::string::npos)
-      what = what.substr(at);
-    throw InputError(InputLocation{path, line, column, ""}, "malformed JSON: " + what);
-  }
-}
 
 void check_run(const json& j, const std::string& path)
 {

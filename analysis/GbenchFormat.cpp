@@ -100,4 +100,33 @@ json gbench_of_profiles(const results::ProfilesResult& r)
           {"benchmarks", benchmarks}};
 }
 
+json gbench_of_comparison(const Comparison& comparison)
+{
+  json report = json::array();
+  for (const auto& m : comparison.metrics) {
+    const double change = m.change.value_or(0.0);
+    json utest = json::object();
+    if (m.p_value)
+      utest = {{"have_optimal_repetitions", m.base.size() >= 9 && m.current.size() >= 9},
+               {"cpu_pvalue", *m.p_value},
+               {"time_pvalue", *m.p_value},
+               {"nr_of_repetitions", m.base.size()},
+               {"nr_of_repetitions_other", m.current.size()}};
+    report.push_back({{"name", m.name},
+                      {"label", m.verdict},
+                      {"measurements",
+                       {{{"real_time", m.base_mean},
+                         {"cpu_time", m.base_mean},
+                         {"real_time_other", m.current_mean},
+                         {"cpu_time_other", m.current_mean},
+                         {"time", change},
+                         {"cpu", change}}}},
+                      {"time_unit", ""},
+                      {"run_type", "iteration"},
+                      {"aggregate_name", ""},
+                      {"utest", utest}});
+  }
+  return report;
+}
+
 } // namespace orchsim::analysis

@@ -2,6 +2,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include "analysis/Compare.hpp"
 #include "results/ProfilesResult.hpp"
 #include "results/RunResult.hpp"
 
@@ -18,5 +19,12 @@ nlohmann::json gbench_of_run(const results::RunResult& result);
  *  repetition_index r), so compare.py's U test runs across replications; the same fields from the
  *  totals of each replication. */
 nlohmann::json gbench_of_profiles(const results::ProfilesResult& result);
+
+/** A comparison in the format of Google Benchmark's difference report (what its compare.py writes with
+ *  --dump_to_json, and its gbench.report.print_difference_report reads): one entry per metric, named
+ *  as the compare table names it, with the base and new means as `real_time`/`cpu_time` and
+ *  `real_time_other`/`cpu_time_other` (the metric's own unit, `time_unit` empty), `time` and `cpu` the
+ *  relative change, and `utest` the p-value of the test that ran (empty without one). */
+nlohmann::json gbench_of_comparison(const Comparison& comparison);
 
 } // namespace orchsim::analysis

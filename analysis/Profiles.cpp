@@ -1,22 +1,14 @@
 #include "analysis/Profiles.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/ProcessPool.hpp"
 #include "analysis/Statistics.hpp"
 #include "models/ScenarioLoader.hpp"
 #include "results/AtomicFile.hpp"
@@ -77,82 +69,17 @@ Digest run_job(const LoadedScenario& loaded, const Job& job, const ProfilesOptio
   return d;
 }
 
-/** Runs the jobs `parallel` at a time, each in a child process that hands back its digest in a file. */
+/** Runs the jobs `options.jobs` at a time, each in its own process. */
 std::vector<Digest> run_jobs(const LoadedScenario& loaded, const std::vector<Job>& jobs, const ProfilesOptions& options)
 {
-  std::vector<Digest> digests(jobs.size());
-  if (options.jobs <= 1) {
-    for (size_t i = 0; i < jobs.size(); ++i)
-      digests[i] = run_job(loaded, jobs[i], options);
-    return digests;
-  }
-  char pattern[] = "/tmp/orchsim-profiles-XXXXXX";
-  if (!::mkdtemp(pattern))
-    throw std::runtime_error(std::string("cannot create a temporary folder: ") + std::strerror(errno));
-  const std::filesystem::path scratch(pattern);
-  std::map<pid_t, size_t> running;
-  std::string failure;
-  bool input_failure = false;
-  size_t next = 0;
-  std::cout.flush();
-  std::cerr.flush();
-  auto reap_one = [&]() {
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0)
-      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    const size_t i = running.at(pid);
-    running.erase(pid);
-    const auto file = scratch / (std::to_string(i) + ".json");
-    std::ifstream in(file);
-    json j;
-    try {
-      j = json::parse(in);
-    } catch (const json::exception&) {
-      j = json::object();
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && j.contains("complete")) {
-      digests[i] = digest_of(j);
-    } else if (failure.empty()) {
-      input_failure = WIFEXITED(status) && WEXITSTATUS(status) == 2;
-      failure = j.contains("error") ? j["error"].get<std::string>()
-                                    : "the run of profile '" + jobs[i].profile + "', replication " +
-                                          std::to_string(jobs[i].replication) + " ended abnormally";
-    }
-  };
-  while (next < jobs.size() || !running.empty()) {
-    while (next < jobs.size() && running.size() < options.jobs && failure.empty()) {
-      const pid_t pid = ::fork();
-      if (pid < 0)
-        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-      if (pid == 0) {
-        int code = 0;
-        json out;
-        try {
-          out = digest_json(run_job(loaded, jobs[next], options));
-        } catch (const sim::InputError& e) {
-          out = {{"error", e.what()}};
-          code = 2;
-        } catch (const std::exception& e) {
-          out = {{"error", e.what()}};
-          code = 3;
-        }
-        std::ofstream(scratch / (std::to_string(next) + ".json")) << out.dump();
-        std::_Exit(code);
-      }
-      running[pid] = next++;
-    }
-    if (!running.empty())
-      reap_one();
-    if (!failure.empty() && running.empty())
-      break;
-  }
-  std::filesystem::remove_all(scratch);
-  if (!failure.empty()) {
-    if (input_failure)
-      throw sim::InputError(sim::InputLocation{loaded.scenario.path, 0, 0, ""}, failure);
-    throw std::runtime_error(failure);
-  }
+  const auto values = run_in_processes(
+      jobs.size(), options.jobs, [&](size_t i) { return digest_json(run_job(loaded, jobs[i], options)); },
+      [&](size_t i) {
+        return "the run of profile '" + jobs[i].profile + "', replication " + std::to_string(jobs[i].replication);
+      });
+  std::vector<Digest> digests;
+  for (const auto& v : values)
+    digests.push_back(digest_of(v));
   return digests;
 }
 

@@ -37,6 +37,16 @@ results::LatencySummary summarize(const sim::Histogram& h)
   return l;
 }
 
+/** A summary with its CDF (workflows and totals). */
+results::LatencySummary summarize_with_cdf(const sim::Histogram& h)
+{
+  results::LatencySummary l = summarize(h);
+  if (l.count > 0)
+    for (double p : results::CDF_PROBABILITIES)
+      l.cdf.emplace_back(p, h.quantile(p));
+  return l;
+}
+
 results::Failures failures(const orchestrator::FailureCounts& f)
 {
   using C = models::FailureCause;
@@ -213,7 +223,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.success_ratio = w.offered ? static_cast<double>(w.completed) / static_cast<double>(w.offered) : 0.0;
     m.throughput_per_s = per_s(static_cast<double>(w.completed));
     m.goodput_per_s = per_s(static_cast<double>(w.good));
-    m.latency_s = summarize(w.latency_s);
+    m.latency_s = summarize_with_cdf(w.latency_s);
     m.mean_in_flight = w.in_flight.mean();
     m.calls = w.calls;
     m.retries = w.retries;
@@ -298,7 +308,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   t.throughput_per_s = per_s(static_cast<double>(t.completed));
   t.goodput_per_s = per_s(static_cast<double>(good));
   t.quality_goodput_per_s = per_s(good_quality);
-  t.latency_s = summarize(all_latency);
+  t.latency_s = summarize_with_cdf(all_latency);
   if (t.completed)
     t.cost_per_success_usd = t.cost_usd / static_cast<double>(t.completed);
   if (quality_requests)

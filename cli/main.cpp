@@ -1,6 +1,9 @@
 // cli/main.cpp: the thin `orchsim` executable. Parses the command line, calls analysis, prints.
 // Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -11,9 +14,11 @@
 
 #include "analysis/Compare.hpp"
 #include "analysis/GbenchFormat.hpp"
+#include "analysis/HtmlReport.hpp"
 #include "analysis/Profiles.hpp"
 #include "analysis/Report.hpp"
 #include "analysis/Runner.hpp"
+#include "analysis/Validation.hpp"
 #include "models/OfferedLoad.hpp"
 #include "models/Units.hpp"
 #include "orchsim/Version.hpp"
@@ -49,6 +54,11 @@ commands:
   compare BASE NEW
                  compare two results (files, or folders of replications) metric by metric,
                  with significance tests; exit 1 on a significant regression beyond threshold
+  validate FILE  score production readiness against a validation profile; exit 1 when the gate fails
+  validate --from DIR
+                 re-score the runs of an earlier validate without simulating again
+  report RESULTS... -o FILE
+                 one self-contained HTML report (charts and tables) of results, profiles and scorecards
 
 options:
   -h, --help     this help; `orchsim <command> --help` for a command's options
@@ -98,6 +108,30 @@ bool parse(const std::vector<std::string>& args, const std::string& command, con
   if (c.file.empty())
     throw UsageError("missing scenario FILE\nsee: orchsim " + command + " --help");
   return true;
+}
+
+/** Parses `args` against `visible` plus positional inputs (at most `max`; -1: any number); returns false
+ *  after printing `usage` and the options for --help. */
+bool parse_inputs(const std::vector<std::string>& args, const std::string& command, const std::string& usage,
+                  po::options_description& visible, std::vector<std::string>& inputs, int max)
+{
+  bool help = false;
+  visible.add_options()("help,h", po::bool_switch(&help), "show this help");
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("input", po::value(&inputs)->composing());
+  po::positional_options_description positional;
+  positional.add("input", max);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + "\nsee: orchsim " + command + " --help");
+  }
+  if (help)
+    std::cout << usage << "\n\n" << visible;
+  return !help;
 }
 
 void print_warnings(const std::vector<std::string>& warnings)
@@ -257,38 +291,24 @@ int cmd_compare(const std::vector<std::string>& args)
   std::vector<std::string> inputs, limits;
   std::string format = "table", out;
   analysis::CompareOptions options;
-  bool help = false;
   po::options_description visible("compare");
   visible.add_options()("max-regression", po::value(&limits)->composing(),
                         "tolerated worsening of a metric, relative: --max-regression p99=5% (repeatable; metric "
                         "names as the table prints them; default 5%)")(
       "alpha", po::value(&options.alpha), "significance level of the tests (default 0.05)")(
-      "format", po::value(&format), "what to print: table (default) or json")(
-      "out,o", po::value(&out), "write the comparison JSON here (atomically)")("help,h", po::bool_switch(&help),
-                                                                               "show this help");
-  po::options_description all;
-  all.add(visible);
-  all.add_options()("input", po::value(&inputs)->composing());
-  po::positional_options_description positional;
-  positional.add("input", 2);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + "\nsee: orchsim compare --help");
-  }
-  if (help) {
-    std::cout << "usage: orchsim compare BASE NEW [options]\n\nCompares two run results, or two folders of "
-                 "replications, metric by metric (docs/METRICS.md, \"Compare\"). Exit 0 when no metric "
-                 "regressed significantly beyond its threshold, 1 when one did, 2 on bad input.\n\n"
-              << visible;
+      "format", po::value(&format),
+      "what to print: table (default), json, or gbench (Google Benchmark's difference report, as compare.py "
+      "--dump_to_json writes it)")("out,o", po::value(&out), "write the comparison JSON here (atomically)");
+  if (!parse_inputs(args, "compare",
+                    "usage: orchsim compare BASE NEW [options]\n\nCompares two run results, or two folders of "
+                    "replications, metric by metric (docs/METRICS.md, \"Compare\"). Exit 0 when no metric "
+                    "regressed significantly beyond its threshold, 1 when one did, 2 on bad input.",
+                    visible, inputs, 2))
     return EXIT_OK;
-  }
   if (inputs.size() != 2)
     throw UsageError("expected two inputs, BASE and NEW\nsee: orchsim compare --help");
-  if (format != "table" && format != "json")
-    throw UsageError("--format: expected table or json, found '" + format + "'");
+  if (format != "table" && format != "json" && format != "gbench")
+    throw UsageError("--format: expected table, json or gbench, found '" + format + "'");
   if (!(options.alpha > 0 && options.alpha < 1))
     throw UsageError("--alpha: expected a level in (0, 1)");
   for (const auto& l : limits) {
@@ -305,8 +325,109 @@ int cmd_compare(const std::vector<std::string>& args)
     if (std::none_of(comparison.metrics.begin(), comparison.metrics.end(),
                      [&](const auto& m) { return m.name == name; }))
       throw UsageError("--max-regression: no metric '" + name + "' in these results");
-  emit(analysis::to_json(comparison).dump(2) + "\n", analysis::comparison_table(comparison), out, format);
+  emit(analysis::to_json(comparison).dump(2) + "\n", analysis::comparison_table(comparison), out, format,
+       analysis::gbench_of_comparison(comparison).dump(2) + "\n");
   return comparison.regression ? EXIT_GATE : EXIT_OK;
+}
+
+/** The default validation profile: scenarios/validation/default.yaml from the working folder, else
+ *  from the source tree the binary was built from. */
+std::string default_validation_profile()
+{
+  const std::string relative = "scenarios/validation/default.yaml";
+  if (std::filesystem::exists(relative))
+    return relative;
+  return std::string(ORCHSIM_SOURCE_DIR) + "/" + relative;
+}
+
+int cmd_validate(const std::vector<std::string>& args)
+{
+  Common c;
+  std::string validation, out, from, format = "table";
+  unsigned jobs = 0;
+  po::options_description opts = scenario_options(c);
+  opts.add_options()("validation", po::value(&validation),
+                     "the validation profile (default: scenarios/validation/default.yaml)")(
+      "out,o", po::value(&out), "the folder for the runs and the scorecard (default: runs/<scenario>-validation)")(
+      "from", po::value(&from), "re-score the runs in this folder (an earlier --out) without simulating")(
+      "jobs,j", po::value(&jobs), "runs at once, each in its own process (default: the cores)")(
+      "format", po::value(&format), "what to print: table (default) or json (the scorecard)");
+  const bool rescoring = std::any_of(args.begin(), args.end(), [](const auto& a) { return a.rfind("--from", 0) == 0; });
+  if (rescoring) {
+    bool help = false;
+    opts.add_options()("help,h", po::bool_switch(&help), "show this help");
+    po::variables_map vm;
+    try {
+      po::store(po::command_line_parser(args).options(opts).run(), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      throw UsageError(std::string(e.what()) + "\nsee: orchsim validate --help");
+    }
+    if (!c.overrides.empty() || !c.profile.empty() || !out.empty())
+      throw UsageError("--from re-scores the runs as they are: --set, --profile and --out do not apply");
+  } else if (!parse(args, "validate",
+                    "Runs what the validation profile's criteria need (normal load, peak load, each fault, a "
+                    "soak, the profiles experiment), replicated, and scores production readiness: every "
+                    "criterion with its value, 95 % interval, target, fail threshold and score, category and "
+                    "overall scores, and the verdict. Writes DIR/scorecard.json. Exit 0 when the gate passes, "
+                    "1 when it fails, 2 on bad input. See docs/VALIDATION.md.",
+                    opts, c)) {
+    return EXIT_OK;
+  }
+  if (format != "table" && format != "json")
+    throw UsageError("--format: expected table or json, found '" + format + "'");
+  std::string dir = from;
+  if (!rescoring) {
+    const auto loaded = analysis::load(c.file, c.overrides, c.profile);
+    const auto profile =
+        analysis::load_validation_profile(validation.empty() ? default_validation_profile() : validation);
+    dir = out.empty() ? "runs/" + loaded.scenario.name + "-validation" : out;
+    analysis::ValidateOptions options;
+    options.profile = c.profile;
+    options.jobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+    options.dir = dir;
+    analysis::run_validation(loaded, profile, options);
+    validation = profile.path;
+  } else if (validation.empty()) {
+    std::ifstream in(dir + "/plan.json");
+    const auto plan = nlohmann::json::parse(in, nullptr, false);
+    validation = plan.is_object() && plan.contains("validation") ? plan["validation"].get<std::string>()
+                                                                 : default_validation_profile();
+  }
+  const auto profile = analysis::load_validation_profile(validation);
+  const auto card = analysis::score_validation(dir, profile);
+  const std::string scorecard = dir + "/scorecard.json";
+  emit(analysis::to_json(card).dump(2) + "\n", analysis::scorecard_table(card), scorecard, format);
+  return card.passed ? EXIT_OK : EXIT_GATE;
+}
+
+int cmd_report(const std::vector<std::string>& args)
+{
+  std::vector<std::string> inputs;
+  std::string out;
+  analysis::ReportOptions options;
+  po::options_description visible("report");
+  visible.add_options()("out,o", po::value(&out), "the HTML file to write (atomically)")(
+      "title", po::value(&options.title), "the report's title");
+  if (!parse_inputs(args, "report",
+                    "usage: orchsim report RESULTS... -o report.html\n\nRenders run results, profiles documents and "
+                    "scorecards (files, or folders of them, e.g. a validation's --out) into one self-contained "
+                    "HTML file: latency CDFs, time series with fault windows, sweep curves, amplification, the "
+                    "readiness scorecard (docs/REPORT.md).",
+                    visible, inputs, -1))
+    return EXIT_OK;
+  if (inputs.empty())
+    throw UsageError("expected result files or folders\nsee: orchsim report --help");
+  if (out.empty())
+    throw UsageError("expected -o FILE, the HTML file to write\nsee: orchsim report --help");
+  const std::string html = analysis::render_report(inputs, options);
+  try {
+    results::write_file_atomic(out, html);
+  } catch (const std::runtime_error& e) {
+    throw sim::InputError(sim::InputLocation{"--out " + out, 0, 0, ""}, e.what());
+  }
+  std::cout << "report: " << out << "\n";
+  return EXIT_OK;
 }
 
 } // namespace
@@ -338,6 +459,10 @@ int main(int argc, char** argv)
       return cmd_explain(args);
     if (command == "compare")
       return cmd_compare(args);
+    if (command == "validate")
+      return cmd_validate(args);
+    if (command == "report")
+      return cmd_report(args);
     throw UsageError("unknown command '" + command + "'\n\n" + USAGE);
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << "\n";

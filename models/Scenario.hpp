@@ -223,6 +223,7 @@ struct SimulationSpec {
   double warmup_fraction = 0.0;     // warm-up as a share of requests or duration ...
   std::optional<double> warmup_s;   // ... or as a time
   EngineSync engine = EngineSync::WINDOWED;
+  double load_scale = 1.0;           // every source's arrival rate (closed loop: its users) times this
   double series_interval_s = 1.0;    // per-interval time series in the result; 0: none
   uint32_t series_max_points = 1000; // beyond it the interval doubles (memory stays bounded)
 };

@@ -548,7 +548,7 @@ LatencyModelPtr Loader::latency(const Cursor& c) const
 void Loader::simulation(const Cursor& c, SimulationSpec& out) const
 {
   require_map(c, "the simulation map {seed, requests or duration, warmup}");
-  check_keys(c, {"seed", "requests", "duration", "warmup", "engine", "series"});
+  check_keys(c, {"seed", "requests", "duration", "warmup", "engine", "series", "load_scale"});
   if (auto seed = optional_child(c, "seed"))
     out.seed = count(*seed, 0, (1ULL << 53), "a seed (a whole number >= 0)");
   auto requests = optional_child(c, "requests");
@@ -593,6 +593,8 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
       }
     }
   }
+  if (auto scale = optional_child(c, "load_scale"))
+    out.load_scale = number(*scale, 1e-6, 1e6, "a load factor in [1e-6, 1e6] (2: twice the arrival rates)");
   if (auto engine = optional_child(c, "engine"))
     out.engine = choice<EngineSync>(*engine, {{"windowed", EngineSync::WINDOWED}, {"lockstep", EngineSync::LOCKSTEP}});
 }
@@ -1743,6 +1745,20 @@ void Loader::apply_profile(YAML::Node& root, const std::string& profile_name, co
     }
 }
 
+/** Multiplies a source's offered rate by `k` (`simulation.load_scale`): rates times k, trace gaps
+ *  divided by k, closed-loop users times k (rounded, at least 1). */
+void scale_arrivals(ArrivalSpec& a, double k)
+{
+  a.rate_per_s *= k;
+  a.ramp_from_per_s *= k;
+  a.ramp_to_per_s *= k;
+  a.rate_on_per_s *= k;
+  a.rate_off_per_s *= k;
+  a.time_scale /= k;
+  if (a.process == ArrivalProcess::CLOSED_LOOP)
+    a.users = static_cast<uint32_t>(std::max(1.0, std::round(static_cast<double>(a.users) * k)));
+}
+
 Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
 {
   const Cursor top{root, ""};
@@ -1845,6 +1861,9 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
       fail(item, "duplicate source name '" + s.sources.back().name +
                      "': give each source of the same workflow its own 'name'");
   }
+  if (s.simulation.load_scale != 1.0)
+    for (auto& source : s.sources)
+      scale_arrivals(source.arrival, s.simulation.load_scale);
 
   if (auto orch = optional_child(top, "orchestrator")) {
     orchestrator(*orch, s.orchestrator);
@@ -2040,6 +2059,31 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
   Scenario s = loader.scenario(root, profile);
   s.overrides = overrides;
   return s;
+}
+
+std::vector<FaultItem> fault_items(const std::string& text, const std::vector<std::string>& overrides)
+{
+  YAML::Node root = parse_yaml(text, "");
+  for (const auto& o : overrides)
+    apply_override(root, o);
+  std::vector<FaultItem> items;
+  const YAML::Node faults = root["faults"];
+  if (!faults || !faults.IsSequence())
+    return items;
+  for (size_t i = 0; i < faults.size(); ++i) {
+    const YAML::Node f = faults[i];
+    std::string label = "fault " + std::to_string(i);
+    if (f["name"] && f["name"].IsScalar()) {
+      label = f["name"].Scalar();
+    } else if (f["type"] && f["type"].IsScalar()) {
+      const YAML::Node target = f["service"] ? f["service"] : f["zone"];
+      label += " (" + f["type"].Scalar() + (target && target.IsScalar() ? " " + target.Scalar() : "") + ")";
+    }
+    YAML::Emitter out;
+    out << YAML::Flow << f;
+    items.push_back(FaultItem{label, out.c_str()});
+  }
+  return items;
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& profile)

@@ -25,4 +25,14 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario load_scenario_text(const std::string& text, const std::string& path,
                             const std::vector<std::string>& overrides = {}, const std::string& profile = "");
 
+/** One item of a scenario's `faults` list, as written (after overrides): its label (its `name`, or
+ *  `fault <i> (<type> <service or zone>)`) and the item in one line of flow YAML, so that
+ *  `--set 'faults=[<yaml>]'` runs the scenario with that fault alone. Empty without faults.
+ *  REQUIRES: the text and overrides load (call load_scenario_text first). */
+struct FaultItem {
+  std::string label;
+  std::string yaml;
+};
+std::vector<FaultItem> fault_items(const std::string& text, const std::vector<std::string>& overrides);
+
 } // namespace orchsim::models

@@ -12,8 +12,15 @@ json optional_number(const std::optional<double>& v)
 
 json latency_json(const LatencySummary& l)
 {
-  return {{"count", l.count}, {"mean", l.mean}, {"p50", l.p50},   {"p90", l.p90},
-          {"p95", l.p95},     {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
+  json j = {{"count", l.count}, {"mean", l.mean}, {"p50", l.p50},   {"p90", l.p90},
+            {"p95", l.p95},     {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
+  if (!l.cdf.empty()) {
+    json cdf = json::array();
+    for (const auto& [p, s] : l.cdf)
+      cdf.push_back({p, s});
+    j["cdf"] = cdf;
+  }
+  return j;
 }
 
 json failures_json(const Failures& f)

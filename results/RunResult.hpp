@@ -19,7 +19,14 @@ inline constexpr int SCHEMA_VERSION = 1;
 struct LatencySummary {
   uint64_t count = 0;
   double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0; // seconds
+  /** The distribution at the probabilities of CDF_PROBABILITIES: (p, seconds); workflows and totals only
+   *  (empty for services, and then not written). */
+  std::vector<std::pair<double, double>> cdf;
 };
+
+/** Where a latency CDF is sampled: deciles plus the tail. */
+inline constexpr double CDF_PROBABILITIES[] = {0.01, 0.05, 0.1, 0.2,  0.3,  0.4,   0.5,   0.6,
+                                               0.7,  0.8,  0.9, 0.95, 0.99, 0.999, 0.9999};
 
 /** Failures by cause: docs/METRICS.md defines each. */
 struct Failures {

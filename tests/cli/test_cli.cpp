@@ -1,6 +1,7 @@
 // The orchsim executable end to end: commands, output files, exit codes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -270,4 +271,71 @@ TEST_CASE("cli: --format gbench is read by Google Benchmark's own compare.py", "
   const auto single = nlohmann::json::parse(r.out);
   CHECK(single["benchmarks"].size() == 2);
   CHECK(single["benchmarks"][1]["name"] == "learning/all");
+}
+
+TEST_CASE("cli: compare --format gbench is a difference report Google Benchmark's own report module prints",
+          "[cli][compare]")
+{
+  const fs::path dir = temp_dir() / "gbench-compare";
+  fs::remove_all(dir);
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  REQUIRE(orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + a).code == 0);
+  REQUIRE(orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + b +
+                  " --set orchestrator.selection.strategy=least_outstanding")
+              .code == 0);
+  const auto r = orchsim("compare " + a + " " + b + " --format gbench --max-regression p99=100%");
+  REQUIRE((r.code == 0 || r.code == 1));
+  const auto diff = nlohmann::json::parse(r.out);
+  REQUIRE(diff.is_array());
+  const auto p99 = std::find_if(diff.begin(), diff.end(), [](const auto& e) { return e["name"] == "p99"; });
+  REQUIRE(p99 != diff.end());
+  const auto& m = (*p99)["measurements"][0];
+  CHECK(m["time"].get<double>() ==
+        Approx((m["real_time_other"].get<double>() - m["real_time"].get<double>()) / m["real_time"].get<double>()));
+  CHECK((*p99)["utest"]["nr_of_repetitions"] == 4);
+  // Google Benchmark's own printer (Debian's libbenchmark-tools) reads it as it reads compare.py's dump.
+  const fs::path file = dir / "diff.json", out = dir / "printed.txt";
+  std::ofstream(file) << r.out;
+  const std::string cmd =
+      "/usr/bin/python3 -c \"import json, sys; sys.path.insert(0, '/usr/share/benchmark'); from gbench import report; "
+      "print('\\n'.join(report.print_difference_report(json.load(open('" +
+      file.string() + "')), utest=True, use_color=False)))\" > " + out.string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO(slurp(out));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(slurp(out).find("p99_pvalue") != std::string::npos);
+  CHECK(slurp(out).find("success") != std::string::npos);
+}
+
+TEST_CASE("cli: report draws a validation's folder into one HTML file, and refuses what it cannot draw",
+          "[cli][report]")
+{
+  const fs::path dir = temp_dir() / "report-cli";
+  fs::remove_all(dir);
+  const auto v = orchsim(
+      "validate scenarios/reference/mm1.yaml --set simulation.requests=20000 --validation "
+      "tests/data/validation/critical.yaml -j 2 --out " +
+      (dir / "validation").string());
+  REQUIRE(v.code == 1);
+  const fs::path html = dir / "out" / "report.html";
+  const auto r = orchsim("report " + (dir / "validation").string() + " -o " + html.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string page = slurp(html);
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(page.find("impossible latency") != std::string::npos); // the scorecard's criterion
+  CHECK(page.find("data-chart=\"cdf-job\"") != std::string::npos);
+  for (const auto& entry : fs::directory_iterator(html.parent_path())) // nothing but the report
+    CHECK(entry.path().filename() == "report.html");
+  // A compare document is not something the report draws; no output appears.
+  const fs::path cmp = dir / "compare.json";
+  REQUIRE(orchsim("compare " + (dir / "validation/runs/normal").string() + " " +
+                  (dir / "validation/runs/normal").string() + " --out " + cmp.string())
+              .code == 0);
+  const auto bad = orchsim("report " + cmp.string() + " -o " + (dir / "bad.html").string());
+  CHECK(bad.code == 2);
+  CHECK(bad.err == cmp.string() + ": kind: not a document the report draws: kind compare\n");
+  CHECK_FALSE(fs::exists(dir / "bad.html"));
+  CHECK(orchsim("report -o x.html").code == 2);
 }

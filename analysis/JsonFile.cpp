@@ -1,0 +1,37 @@
+#include "analysis/JsonFile.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "sim/InputError.hpp"
+
+namespace orchsim::analysis {
+
+nlohmann::json read_json_file(const std::string& path)
+{
+  using sim::InputError;
+  using sim::InputLocation;
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(InputLocation{path, 0, 0, ""}, std::string("cannot open: ") + std::strerror(errno));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    int line = 1, column = 1;
+    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      column = text[i] == '\n' ? 1 : column + 1;
+      line += text[i] == '\n';
+    }
+    std::string what = e.what();
+    if (auto at = what.find("syntax error"); at != std::string::npos)
+      what = what.substr(at);
+    throw InputError(InputLocation{path, line, column, ""}, "malformed JSON: " + what);
+  }
+}
+
+} // namespace orchsim::analysis

@@ -1,0 +1,129 @@
+#include "analysis/ProcessPool.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/InputError.hpp"
+
+namespace orchsim::analysis {
+
+namespace {
+
+using nlohmann::json;
+
+json error_json(const sim::InputError& e)
+{
+  const auto& at = e.get_location();
+  return {{"input_error",
+           {{"file", at.file},
+            {"line", at.line},
+            {"column", at.column},
+            {"key_path", at.key_path},
+            {"message", e.get_message()}}}};
+}
+
+sim::InputError input_error_of(const json& j)
+{
+  const json& e = j.at("input_error");
+  return sim::InputError(sim::InputLocation{e.at("file"), e.at("line"), e.at("column"), e.at("key_path")},
+                         e.at("message"));
+}
+
+/** The child's side: runs piece `i`, writes its JSON (or its error) to `file`, exits. */
+[[noreturn]] void run_child(size_t i, const std::function<json(size_t)>& work, const std::filesystem::path& file)
+{
+  int code = 0;
+  json out;
+  try {
+    out = {{"value", work(i)}};
+  } catch (const sim::InputError& e) {
+    out = error_json(e);
+    code = 2;
+  } catch (const std::exception& e) {
+    out = {{"error", e.what()}};
+    code = 3;
+  }
+  std::ofstream(file) << out.dump();
+  std::_Exit(code);
+}
+
+} // namespace
+
+std::vector<json> run_in_processes(size_t n, unsigned parallel, const std::function<json(size_t)>& work,
+                                   const std::function<std::string(size_t)>& describe)
+{
+  std::vector<json> values(n);
+  if (parallel <= 1) {
+    for (size_t i = 0; i < n; ++i)
+      values[i] = work(i);
+    return values;
+  }
+  char pattern[] = "/tmp/orchsim-pool-XXXXXX";
+  if (!::mkdtemp(pattern))
+    throw std::runtime_error(std::string("cannot create a temporary folder: ") + std::strerror(errno));
+  const std::filesystem::path scratch(pattern);
+  std::map<pid_t, size_t> running;
+  std::optional<sim::InputError> input_failure;
+  std::string failure;
+  auto reap_one = [&]() {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0)
+      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    const size_t i = running.at(pid);
+    running.erase(pid);
+    std::ifstream in(scratch / (std::to_string(i) + ".json"));
+    json j;
+    try {
+      j = json::parse(in);
+    } catch (const json::exception&) {
+      j = json::object();
+    }
+    const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (exited_ok && j.contains("value")) {
+      values[i] = std::move(j["value"]);
+    } else if (!input_failure && failure.empty()) {
+      if (j.contains("input_error"))
+        input_failure = input_error_of(j);
+      else
+        failure = j.contains("error") ? describe(i) + ": " + j["error"].get<std::string>()
+                                      : describe(i) + " ended abnormally";
+    }
+  };
+  std::cout.flush();
+  std::cerr.flush();
+  size_t next = 0;
+  auto failed = [&]() { return input_failure.has_value() || !failure.empty(); };
+  while (next < n || !running.empty()) {
+    while (next < n && running.size() < parallel && !failed()) {
+      const pid_t pid = ::fork();
+      if (pid < 0)
+        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+      if (pid == 0)
+        run_child(next, work, scratch / (std::to_string(next) + ".json"));
+      running[pid] = next++;
+    }
+    if (!running.empty())
+      reap_one();
+    if (failed() && running.empty())
+      break;
+  }
+  std::filesystem::remove_all(scratch);
+  if (input_failure)
+    throw *input_failure;
+  if (!failure.empty())
+    throw std::runtime_error(failure);
+  return values;
+}
+
+} // namespace orchsim::analysis
