@@ -11,7 +11,7 @@ namespace orchsim::analysis {
 inline const std::vector<std::string> VALIDATION_CATEGORIES = {"performance", "workflows",  "reliability",
                                                                "resilience",  "efficiency", "amplification"};
 
-/** One criterion of a validation profile (scenarios/README.md, "Validation profiles"): a measured value
+/** One criterion of a validation profile (docs/VALIDATION.md): a measured value
  *  scored 100 at or better than `target`, 0 at or worse than `fail`, linearly between. The better
  *  direction is from `fail` towards `target` (lower is better when target < fail). */
 struct Criterion {
