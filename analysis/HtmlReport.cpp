@@ -128,8 +128,9 @@ std::vector<std::string> input_files(const std::vector<std::string>& inputs)
   return files;
 }
 
-/** "run", "profiles", "scorecard" or "plan" (a validation's plan.json: read past, so that a validation
- *  folder can be given whole); anything else is refused. */
+/** "run", "profiles", "scorecard" or "plan": a validation's plan.json, a sweep's manifest or a capacity
+ *  document, read past so that a validation's or a sweep's folder can be given whole (the runs they list
+ *  are in it); anything else is refused. */
 std::string kind_of(const Document& d)
 {
   if (!d.body.is_object())
@@ -137,7 +138,7 @@ std::string kind_of(const Document& d)
   const std::string kind = Node(d.path, &d.body, "")["kind"].text();
   if (kind.empty() && !d.body.contains("schema_version"))
     throw InputError(InputLocation{d.path, 0, 0, ""}, "not an orchsim document: no schema_version or kind");
-  if (kind == "validation_plan")
+  if (kind == "validation_plan" || kind == "sweep" || kind == "capacity")
     return "plan";
   if (!kind.empty() && kind != "profiles" && kind != "scorecard")
     throw InputError(InputLocation{d.path, 0, 0, "kind"}, "not a document the report draws: kind " + kind);

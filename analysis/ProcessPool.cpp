@@ -1,8 +1,10 @@
 #include "analysis/ProcessPool.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,9 +42,13 @@ sim::InputError input_error_of(const json& j)
                          e.at("message"));
 }
 
-/** The child's side: runs piece `i`, writes its JSON (or its error) to `file`, exits. */
-[[noreturn]] void run_child(size_t i, const std::function<json(size_t)>& work, const std::filesystem::path& file)
+/** The child's side: runs piece `i`, writes its JSON (or its error) to `file`, exits. It dies with its
+ *  parent: a killed sweep leaves no orphan finishing (and writing) runs behind it. */
+[[noreturn]] void run_child(size_t i, const std::function<json(size_t)>& work, const std::filesystem::path& file,
+                            pid_t parent)
 {
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
+    std::_Exit(3);
   int code = 0;
   json out;
   try {
@@ -63,18 +70,30 @@ std::vector<json> run_in_processes(size_t n, unsigned parallel, const std::funct
                                    const std::function<std::string(size_t)>& describe)
 {
   std::vector<json> values(n);
+  run_in_processes(n, parallel, work, describe, [&](size_t i, json& value) { values[i] = std::move(value); });
+  return values;
+}
+
+void run_in_processes(size_t n, unsigned parallel, const std::function<json(size_t)>& work,
+                      const std::function<std::string(size_t)>& describe,
+                      const std::function<void(size_t, json&)>& on_done)
+{
   if (parallel <= 1) {
-    for (size_t i = 0; i < n; ++i)
-      values[i] = work(i);
-    return values;
+    for (size_t i = 0; i < n; ++i) {
+      json value = work(i);
+      on_done(i, value);
+    }
+    return;
   }
   char pattern[] = "/tmp/orchsim-pool-XXXXXX";
   if (!::mkdtemp(pattern))
     throw std::runtime_error(std::string("cannot create a temporary folder: ") + std::strerror(errno));
   const std::filesystem::path scratch(pattern);
+  const pid_t parent = ::getpid();
   std::map<pid_t, size_t> running;
   std::optional<sim::InputError> input_failure;
   std::string failure;
+  std::exception_ptr callback_failure;
   auto reap_one = [&]() {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
@@ -82,16 +101,25 @@ std::vector<json> run_in_processes(size_t n, unsigned parallel, const std::funct
       throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
     const size_t i = running.at(pid);
     running.erase(pid);
-    std::ifstream in(scratch / (std::to_string(i) + ".json"));
+    const auto file = scratch / (std::to_string(i) + ".json");
     json j;
-    try {
-      j = json::parse(in);
-    } catch (const json::exception&) {
-      j = json::object();
+    {
+      std::ifstream in(file);
+      try {
+        j = json::parse(in);
+      } catch (const json::exception&) {
+        j = json::object();
+      }
     }
+    std::filesystem::remove(file);
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (exited_ok && j.contains("value")) {
-      values[i] = std::move(j["value"]);
+      try {
+        if (!callback_failure)
+          on_done(i, j["value"]);
+      } catch (...) {
+        callback_failure = std::current_exception();
+      }
     } else if (!input_failure && failure.empty()) {
       if (j.contains("input_error"))
         input_failure = input_error_of(j);
@@ -103,14 +131,14 @@ std::vector<json> run_in_processes(size_t n, unsigned parallel, const std::funct
   std::cout.flush();
   std::cerr.flush();
   size_t next = 0;
-  auto failed = [&]() { return input_failure.has_value() || !failure.empty(); };
+  auto failed = [&]() { return input_failure.has_value() || !failure.empty() || callback_failure; };
   while (next < n || !running.empty()) {
     while (next < n && running.size() < parallel && !failed()) {
       const pid_t pid = ::fork();
       if (pid < 0)
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
       if (pid == 0)
-        run_child(next, work, scratch / (std::to_string(next) + ".json"));
+        run_child(next, work, scratch / (std::to_string(next) + ".json"), parent);
       running[pid] = next++;
     }
     if (!running.empty())
@@ -123,7 +151,8 @@ std::vector<json> run_in_processes(size_t n, unsigned parallel, const std::funct
     throw *input_failure;
   if (!failure.empty())
     throw std::runtime_error(failure);
-  return values;
+  if (callback_failure)
+    std::rethrow_exception(callback_failure);
 }
 
 } // namespace orchsim::analysis

@@ -78,7 +78,14 @@ std::string summary_table(const results::RunResult& r)
     out += format("  selection: %llu decisions, %.1f%% optimal, regret %.4g per decision",
                   static_cast<unsigned long long>(t.selection.decisions), 100.0 * *t.selection.optimal_ratio,
                   *t.selection.regret_per_decision);
-  out += "\n\n";
+  out += "\n";
+  if (r.run.saturation != "stable")
+    out += format(
+        "%s: the requests in the system grew by %.3g/s, %.1f%% of the arrival rate (quarter averages "
+        "%.4g -> %.4g): the means above describe a run that did not keep up\n",
+        r.run.saturation == "overloaded" ? "OVERLOADED" : "BACKLOGGED", r.run.backlog_growth_per_s,
+        100.0 * r.run.backlog_growth_share, r.run.in_flight_quarters[0], r.run.in_flight_quarters[3]);
+  out += "\n";
   // Success among the calls whose answer was awaited: hedged copies that lost and calls of failed
   // requests (canceled) are left out.
   out += format("%-22s %9s %8s %9s %7s %8s %9s %9s %8s %8s %8s %10s\n", "service", "calls", "success", "thru/s", "util",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "analysis/Recovery.hpp"
+#include "analysis/Saturation.hpp"
 #include "models/OfferedLoad.hpp"
 #include "models/ScenarioLoader.hpp"
 #include "orchestrator/Simulation.hpp"
@@ -198,6 +199,14 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   r.run.warnings = models::overload_warnings(s, models::compute_offered_load(s));
   if (st.truncated)
     r.run.warnings.push_back("a run bound (max events or max simulated time) ended the run early");
+  uint64_t measured_arrivals = 0;
+  for (const auto& w : st.workflows)
+    measured_arrivals += w.offered;
+  const BacklogTrend trend = backlog_trend(st.in_flight_quarters.means(), window, measured_arrivals);
+  r.run.saturation = saturation_name(trend.verdict);
+  r.run.in_flight_quarters = trend.in_flight_quarters;
+  r.run.backlog_growth_per_s = trend.growth_per_s;
+  r.run.backlog_growth_share = trend.growth_share;
   auto per_s = [window](double n) { return window > 0 ? n / window : 0.0; };
   for (const auto& f : s.faults) {
     results::FaultInfo info;

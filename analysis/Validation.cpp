@@ -9,9 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/Capacity.hpp"
 #include "analysis/JsonFile.hpp"
 #include "analysis/ProcessPool.hpp"
 #include "analysis/Profiles.hpp"
+#include "analysis/ShellQuote.hpp"
 #include "analysis/Statistics.hpp"
 #include "models/ScenarioLoader.hpp"
 #include "results/AtomicFile.hpp"
@@ -28,6 +30,7 @@ using sim::InputLocation;
 
 constexpr const char* PLAN_FILE = "plan.json";
 constexpr const char* PROFILES_FILE = "profiles.json";
+constexpr const char* CAPACITY_FILE = "capacity.json";
 
 std::string number_text(double v)
 {
@@ -53,14 +56,13 @@ struct ContextRun {
 
 /** The contexts `profile`'s criteria use, with the overrides that make each. */
 std::vector<ContextRun> plan_contexts(const LoadedScenario& loaded, const ValidationProfile& profile,
-                                      bool& needs_profiles)
+                                      std::set<std::string>& experiments)
 {
   const auto& s = loaded.scenario;
   const auto faults = models::fault_items(loaded.text, s.overrides);
   const std::string no_faults = faults.empty() ? "" : "faults=~";
   std::set<std::string> wanted;
   std::set<size_t> wanted_faults;
-  needs_profiles = false;
   for (const auto& c : profile.criteria) {
     if (c.context == "faults") {
       for (size_t i = 0; i < faults.size(); ++i)
@@ -80,8 +82,8 @@ std::vector<ContextRun> plan_contexts(const LoadedScenario& loaded, const Valida
             "no fault '" + which + "' in " + s.path + (list.empty() ? " (it has none)" : "; it has: " + list));
       }
       wanted_faults.insert(found);
-    } else if (c.context == "profiles") {
-      needs_profiles = true;
+    } else if (c.context == "profiles" || c.context == "capacity") {
+      experiments.insert(c.context); // not runs of their own: the profiles experiment, the capacity search
     } else {
       wanted.insert(c.context);
     }
@@ -116,16 +118,36 @@ std::vector<ContextRun> plan_contexts(const LoadedScenario& loaded, const Valida
   return runs;
 }
 
-std::string shell_quote(const std::string& text)
+/** The capacity context: the highest load the validated profile sustains within the scenario's own SLOs,
+ *  faults removed, one search per replication; writes DIR/capacity.json. Nothing (the context is skipped)
+ *  when the scenario has no SLO. */
+std::optional<json> run_capacity_context(const LoadedScenario& loaded, const ValidationProfile& profile,
+                                         const std::string& validated, const ValidateOptions& options)
 {
-  if (!text.empty() &&
-      text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/=:,") ==
-          std::string::npos)
-    return text;
-  std::string out = "'";
-  for (char ch : text)
-    out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return out + "'";
+  const auto& s = loaded.scenario;
+  if (scenario_capacity_slos(s).empty())
+    return std::nullopt;
+  auto overrides = s.overrides;
+  if (!s.faults.empty())
+    overrides.push_back("faults=~");
+  const LoadedScenario calm{models::load_scenario_text(loaded.text, s.path, overrides, validated), loaded.sha256,
+                            loaded.text};
+  CapacityOptions o;
+  o.min_success = profile.capacity_min_success;
+  o.tolerance = profile.capacity_tolerance;
+  o.profiles = {validated};
+  o.replications = profile.replications;
+  o.jobs = options.jobs;
+  const auto result = run_capacity(calm, o);
+  results::write_file_atomic(options.dir + "/" + CAPACITY_FILE, to_json(result).dump(2) + "\n");
+  std::string cmd = "orchsim capacity " + shell_quote(s.path) + " --profile " + shell_quote(validated);
+  for (const auto& o : overrides)
+    cmd += " --set " + shell_quote(o);
+  return json{{"label", "capacity search of " + validated + " within the scenario's SLOs, no faults"},
+              {"document", CAPACITY_FILE},
+              {"rerun", cmd + " --min-success " + number_text(profile.capacity_min_success) + " --tolerance " +
+                            number_text(profile.capacity_tolerance) + " --replications " +
+                            std::to_string(profile.replications)}};
 }
 
 std::string rerun_command(const LoadedScenario& loaded, const std::string& profile,
@@ -147,8 +169,8 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
 {
   const auto& s = loaded.scenario;
   const std::string validated = options.profile.empty() ? std::string(models::BASELINE_PROFILE) : options.profile;
-  bool needs_profiles = false;
-  const auto contexts = plan_contexts(loaded, profile, needs_profiles);
+  std::set<std::string> experiments;
+  const auto contexts = plan_contexts(loaded, profile, experiments);
   const uint32_t replications = profile.replications;
   const uint64_t seed = s.simulation.seed;
 
@@ -192,6 +214,8 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
                {"replications", replications},
                {"peak_load", profile.peak_load},
                {"soak_length", profile.soak_length},
+               {"capacity_min_success", profile.capacity_min_success},
+               {"capacity_tolerance", profile.capacity_tolerance},
                {"validation", profile.path},
                {"contexts", json::object()}};
   for (uint32_t r = 0; r < replications; ++r)
@@ -205,7 +229,7 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
                                          {"runs", runs},
                                          {"rerun", rerun_command(loaded, validated, contexts[c].overrides, seed)}};
   }
-  if (needs_profiles && validated != models::BASELINE_PROFILE) {
+  if (experiments.count("profiles") && validated != models::BASELINE_PROFILE) {
     ProfilesOptions po;
     po.profiles = {validated, models::RANDOM_PROFILE, models::ORACLE_PROFILE};
     po.replications = replications;
@@ -221,6 +245,11 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
         {"document", PROFILES_FILE},
         {"rerun", cmd + " --replications " + std::to_string(replications)}};
   }
+  if (experiments.count("capacity"))
+    if (auto capacity = run_capacity_context(loaded, profile, validated, options))
+      plan["contexts"]["capacity"] = *capacity;
+    else
+      plan["skipped"]["capacity"] = "the scenario declares no SLO: no objective to search the load against";
   results::write_file_atomic(options.dir + "/" + PLAN_FILE, plan.dump(2) + "\n");
 }
 
@@ -338,6 +367,32 @@ Instance profiles_instance(const std::string& dir, const json& plan)
   for (uint32_t r = 0; r < replications; ++r)
     in.files.push_back("runs/profiles/" + validated + "-r" + std::to_string(r) + ".json");
   return in;
+}
+
+/** The document of the capacity context: the validated profile's answer in the capacity document, with
+ *  `headroom`, its capacity over the scenario's own load (factor / start factor), per replication. */
+Instance capacity_instance(const std::string& dir, const json& plan)
+{
+  const json doc = read_json_file(dir + "/" + CAPACITY_FILE);
+  const std::string validated = plan["profile"];
+  json view;
+  for (const auto& p : doc.at("profiles"))
+    if (p.at("name") == validated)
+      view = p;
+  if (view.is_null())
+    throw InputError(InputLocation{dir + "/" + CAPACITY_FILE, 0, 0, "profiles"}, "no answer for the validated profile");
+  const double start = doc.at("context").at("start_factor").get<double>();
+  json headroom = {{"values", json::array()}};
+  for (const auto& v : view["factor"]["values"])
+    headroom["values"].push_back(v.get<double>() / start);
+  for (const char* key : {"mean", "ci_low", "ci_high"})
+    headroom[key] = view["factor"][key].is_number() ? json(view["factor"][key].get<double>() / start) : json(nullptr);
+  view["headroom"] = headroom;
+  return Instance{"capacity",
+                  plan["contexts"]["capacity"]["label"],
+                  plan["contexts"]["capacity"]["rerun"],
+                  {view},
+                  {CAPACITY_FILE}};
 }
 
 Instance run_instance(const std::string& dir, const std::string& key, const json& context)
@@ -480,7 +535,7 @@ std::string unit_of(const std::vector<std::vector<std::string>>& operands)
   if (ends("ratio") || last == "attainment" || last == "availability" || last == "utilization" || last == "met" ||
       last == "mean_quality")
     return "0..1";
-  if (last == "amplification" || ends("_growth"))
+  if (last == "amplification" || last == "headroom" || last == "factor" || ends("_growth"))
     return "ratio";
   return "";
 }
@@ -637,7 +692,9 @@ void check_plan(const std::string& dir, const json& plan, const ValidationProfil
                              profile.path + " asks for " + std::to_string(profile.replications) +
                              ": run orchsim validate again without --from");
   for (const auto& [key, value] :
-       {std::pair{"peak_load", profile.peak_load}, std::pair{"soak_length", profile.soak_length}})
+       {std::pair{"peak_load", profile.peak_load}, std::pair{"soak_length", profile.soak_length},
+        std::pair{"capacity_min_success", profile.capacity_min_success},
+        std::pair{"capacity_tolerance", profile.capacity_tolerance}})
     if (plan[key].get<double>() != value)
       throw InputError(at, std::string("ran with ") + key + " " + number_text(plan[key].get<double>()) +
                                ", the profile asks for " + number_text(value) +
@@ -673,8 +730,9 @@ Scorecard score_runs(const std::string& dir, const ValidationProfile& profile)
     auto it = instances.find(key);
     if (it == instances.end())
       it = instances
-               .emplace(key, key == "profiles" ? profiles_instance(dir, plan)
-                                               : run_instance(dir, key, plan["contexts"][key]))
+               .emplace(key, key == "profiles"   ? profiles_instance(dir, plan)
+                             : key == "capacity" ? capacity_instance(dir, plan)
+                                                 : run_instance(dir, key, plan["contexts"][key]))
                .first;
     return it->second;
   };
@@ -691,6 +749,9 @@ Scorecard score_runs(const std::string& dir, const ValidationProfile& profile)
         card.skipped.emplace_back(c.name, "the scenario declares no faults");
         continue;
       }
+    } else if (c.context == "capacity" && plan.contains("skipped") && plan["skipped"].contains("capacity")) {
+      card.skipped.emplace_back(c.name, plan["skipped"]["capacity"]);
+      continue;
     } else if (c.context == "profiles" && plan["profile"] == models::BASELINE_PROFILE) {
       card.skipped.emplace_back(c.name, "the validated profile is the baseline: nothing to amplify over");
       continue;

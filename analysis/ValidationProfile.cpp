@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "analysis/YamlReader.hpp"
 #include "models/Units.hpp"
 #include "results/Sha256.hpp"
 #include "sim/InputError.hpp"
@@ -19,95 +20,31 @@ namespace {
 using sim::InputError;
 using sim::InputLocation;
 
-/** Reads nodes of one file, failing with their location and key path. */
-class Reader {
-public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const
-  {
-    const YAML::Mark m = node.Mark();
-    throw InputError(InputLocation{file_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path}, message);
-  }
-
-  void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& known) const
-  {
-    if (!map.IsMap())
-      fail(map, path, "expected a map");
-    for (const auto& kv : map) {
-      const std::string key = kv.first.as<std::string>();
-      if (!known.count(key)) {
-        std::string list;
-        for (const auto& k : known)
-          list += (list.empty() ? "" : ", ") + k;
-        const std::vector<std::string> candidates(known.begin(), known.end());
-        const auto hint = models::did_you_mean(key, candidates);
-        fail(kv.first, join(path, key),
-             "unknown key '" + key + "'" + (hint ? " (did you mean '" + *hint + "'?)" : "") +
-                 "; expected one of: " + list);
-      }
-    }
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& path, const std::string& what) const
-  {
-    if (!node.IsScalar())
-      fail(node, path, "expected " + what);
-    return node.Scalar();
-  }
-
-  double number(const YAML::Node& node, const std::string& path, double min, double max, const std::string& what) const
-  {
-    const auto v = models::parse_number(scalar(node, path, what));
-    if (!v || *v < min || *v > max)
-      fail(node, path, "expected " + what + ", found '" + node.Scalar() + "'");
+/** A target or threshold: a number, a percentage (99.9% -> 0.999), a duration (2s -> 2) or a rate. */
+double target_value(const YamlReader& r, const YAML::Node& node, const std::string& path)
+{
+  const std::string text = r.scalar(node, path, "a value (0.999, 99.9%, 2s, 120/s)");
+  if (auto v = models::parse_number(text))
     return *v;
-  }
-
-  /** A target or threshold: a number, a percentage (99.9% -> 0.999), a duration (2s -> 2) or a rate. */
-  double value(const YAML::Node& node, const std::string& path) const
-  {
-    const std::string text = scalar(node, path, "a value (0.999, 99.9%, 2s, 120/s)");
-    if (auto v = models::parse_number(text))
-      return *v;
-    if (!text.empty() && text.back() == '%')
-      if (auto v = models::parse_number(std::string_view(text).substr(0, text.size() - 1)))
-        return *v / 100.0;
-    if (auto v = models::parse_duration_s(text))
-      return *v;
-    if (auto v = models::parse_rate_per_s(text))
-      return *v;
-    fail(node, path,
+  if (!text.empty() && text.back() == '%')
+    if (auto v = models::parse_number(std::string_view(text).substr(0, text.size() - 1)))
+      return *v / 100.0;
+  if (auto v = models::parse_duration_s(text))
+    return *v;
+  if (auto v = models::parse_rate_per_s(text))
+    return *v;
+  r.fail(node, path,
          "expected a value: a number (1.5), a percentage (99.9%), a duration (2s) or a rate (120/s), found '" + text +
              "'");
-  }
-
-  bool boolean(const YAML::Node& node, const std::string& path) const
-  {
-    const std::string text = scalar(node, path, "true or false");
-    if (text == "true")
-      return true;
-    if (text == "false")
-      return false;
-    fail(node, path, "expected true or false, found '" + text + "'");
-  }
-
-  static std::string join(const std::string& path, const std::string& key)
-  {
-    return path.empty() ? key : path + "." + key;
-  }
-
-private:
-  std::string file_;
-};
+}
 
 bool known_context(const std::string& c)
 {
-  return c == "normal" || c == "peak" || c == "soak" || c == "faults" || c == "profiles" ||
+  return c == "normal" || c == "peak" || c == "soak" || c == "faults" || c == "profiles" || c == "capacity" ||
          (c.rfind("fault:", 0) == 0 && c.size() > 6);
 }
 
-Criterion criterion(const Reader& r, const YAML::Node& node, const std::string& path)
+Criterion criterion(const YamlReader& r, const YAML::Node& node, const std::string& path)
 {
   r.check_keys(node, path,
                {"name", "category", "context", "metric", "target", "fail", "weight", "critical", "missing"});
@@ -128,7 +65,8 @@ Criterion criterion(const Reader& r, const YAML::Node& node, const std::string& 
   c.context = node["context"] ? r.scalar(node["context"], path + ".context", "a context") : "normal";
   if (!known_context(c.context))
     r.fail(node["context"], path + ".context",
-           "unknown context '" + c.context + "'; expected normal, peak, soak, faults, fault:<name or index>, profiles");
+           "unknown context '" + c.context +
+               "'; expected normal, peak, soak, faults, fault:<name or index>, profiles, capacity");
   c.metric = r.scalar(required("metric"), path + ".metric", "a metric path (metrics.totals.success_ratio)");
   std::stringstream parts(c.metric);
   std::vector<std::string> operands;
@@ -144,13 +82,13 @@ Criterion criterion(const Reader& r, const YAML::Node& node, const std::string& 
     r.fail(node["metric"], path + ".metric",
            "expected a dotted path (metrics.totals.success_ratio) or a ratio of two (a.b / c.d), found '" + c.metric +
                "'");
-  c.target = r.value(required("target"), path + ".target");
-  c.fail = r.value(required("fail"), path + ".fail");
+  c.target = target_value(r, required("target"), path + ".target");
+  c.fail = target_value(r, required("fail"), path + ".fail");
   if (c.fail == c.target)
     r.fail(node["fail"], path + ".fail",
            "expected a fail threshold other than the target: their order says which way is better");
   if (node["weight"])
-    c.weight = r.number(node["weight"], path + ".weight", 1e-9, 1e9, "a weight > 0");
+    c.weight = r.bounded(node["weight"], path + ".weight", 1e-9, 1e9, "a weight > 0");
   if (node["critical"])
     c.critical = r.boolean(node["critical"], path + ".critical");
   if (node["missing"]) {
@@ -166,21 +104,9 @@ Criterion criterion(const Reader& r, const YAML::Node& node, const std::string& 
 
 ValidationProfile load_validation_profile(const std::string& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(InputLocation{path, 0, 0, ""}, "cannot open validation profile");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(
-        InputLocation{path, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""},
-        "malformed YAML: " + e.msg);
-  }
-  const Reader r(path);
+  const YamlReader r(path);
+  const std::string text = YamlReader::read_text(path, "validation profile");
+  const YAML::Node root = r.parse(text);
   if (!root.IsMap())
     r.fail(root, "", "expected a validation profile map {pass_mark, criteria, ...}");
   r.check_keys(root, "", {"name", "description", "pass_mark", "replications", "contexts", "categories", "criteria"});
@@ -189,21 +115,32 @@ ValidationProfile load_validation_profile(const std::string& path)
   p.sha256 = results::sha256_hex(text);
   p.name = root["name"] ? r.scalar(root["name"], "name", "a name") : std::filesystem::path(path).stem().string();
   if (root["pass_mark"])
-    p.pass_mark = r.number(root["pass_mark"], "pass_mark", 0, 100, "a score in [0, 100]");
+    p.pass_mark = r.bounded(root["pass_mark"], "pass_mark", 0, 100, "a score in [0, 100]");
   if (root["replications"])
     p.replications =
-        static_cast<uint32_t>(r.number(root["replications"], "replications", 1, 1000, "a count in [1, 1000]"));
+        static_cast<uint32_t>(r.bounded(root["replications"], "replications", 1, 1000, "a count in [1, 1000]"));
   if (const auto contexts = root["contexts"]) {
-    r.check_keys(contexts, "contexts", {"peak", "soak"});
+    r.check_keys(contexts, "contexts", {"peak", "soak", "capacity"});
     if (const auto peak = contexts["peak"]) {
       r.check_keys(peak, "contexts.peak", {"load"});
       if (peak["load"])
-        p.peak_load = r.number(peak["load"], "contexts.peak.load", 1e-3, 1e3, "a load factor in [0.001, 1000]");
+        p.peak_load = r.bounded(peak["load"], "contexts.peak.load", 1e-3, 1e3, "a load factor in [0.001, 1000]");
     }
     if (const auto soak = contexts["soak"]) {
       r.check_keys(soak, "contexts.soak", {"length"});
       if (soak["length"])
-        p.soak_length = r.number(soak["length"], "contexts.soak.length", 1, 1000, "a length factor in [1, 1000]");
+        p.soak_length = r.bounded(soak["length"], "contexts.soak.length", 1, 1000, "a length factor in [1, 1000]");
+    }
+    if (const auto capacity = contexts["capacity"]) {
+      r.check_keys(capacity, "contexts.capacity", {"min_success", "tolerance"});
+      if (capacity["min_success"])
+        p.capacity_min_success = target_value(r, capacity["min_success"], "contexts.capacity.min_success");
+      if (capacity["tolerance"])
+        p.capacity_tolerance = target_value(r, capacity["tolerance"], "contexts.capacity.tolerance");
+      if (!(p.capacity_min_success >= 0 && p.capacity_min_success <= 1))
+        r.fail(capacity["min_success"], "contexts.capacity.min_success", "expected a share in [0, 1] such as 99%");
+      if (!(p.capacity_tolerance > 0 && p.capacity_tolerance <= 0.5))
+        r.fail(capacity["tolerance"], "contexts.capacity.tolerance", "expected a share in (0, 50%] such as 5%");
     }
   }
   for (const auto& c : VALIDATION_CATEGORIES)
@@ -213,7 +150,7 @@ ValidationProfile load_validation_profile(const std::string& path)
                  std::set<std::string>(VALIDATION_CATEGORIES.begin(), VALIDATION_CATEGORIES.end()));
     for (const auto& kv : weights) {
       const std::string key = kv.first.as<std::string>();
-      p.category_weights[key] = r.number(kv.second, "categories." + key, 0, 1e9, "a weight >= 0");
+      p.category_weights[key] = r.bounded(kv.second, "categories." + key, 0, 1e9, "a weight >= 0");
     }
   }
   const auto criteria = root["criteria"];

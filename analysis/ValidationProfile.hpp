@@ -32,6 +32,8 @@ struct ValidationProfile {
   uint32_t replications = 3;                      // runs per context (seed + r), and of the profiles experiment
   double peak_load = 2;                           // the peak context's load factor (simulation.load_scale)
   double soak_length = 4;                         // the soak context runs this many times as long
+  double capacity_min_success = 0.99;             // the capacity context: success a load must keep ...
+  double capacity_tolerance = 0.05;               // ... and the search's relative precision
   std::map<std::string, double> category_weights; // every category of VALIDATION_CATEGORIES
   std::vector<Criterion> criteria;
 };

@@ -56,5 +56,8 @@ int cmd_explain(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
+int cmd_merge(const std::vector<std::string>& args);
+int cmd_capacity(const std::vector<std::string>& args);
 
 } // namespace orchsim::cli

@@ -32,6 +32,14 @@ commands:
                  re-score the runs of an earlier validate without simulating again
   report RESULTS... -o FILE
                  one self-contained HTML report (charts and tables) of results, profiles and scorecards
+  sweep SWEEP.yaml --out DIR
+                 run a scenario over a grid or sample of parameters x profiles x replications, in
+                 parallel and resumable; tidy CSV and per-point summaries (--shard I/N for clusters)
+  merge DIR... --out DIR
+                 combine the shards of a sweep into the outputs of one whole sweep
+  capacity FILE --slo 'p99<=2s'
+                 the highest load each profile sustains within the SLO, or (--instances S --rate R)
+                 the fewest instances of a service that meet it
 
 options:
   -h, --help     this help; `orchsim <command> --help` for a command's options
@@ -64,6 +72,7 @@ int main(int argc, char** argv)
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
         {"run", cmd_run},         {"check", cmd_check},       {"explain", cmd_explain},
         {"compare", cmd_compare}, {"validate", cmd_validate}, {"report", cmd_report},
+        {"sweep", cmd_sweep},     {"merge", cmd_merge},       {"capacity", cmd_capacity},
     };
     if (const auto it = commands.find(command); it != commands.end())
       return it->second(args);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/Scenario.hpp"
+#include "orchestrator/QuarterAverage.hpp"
 #include "sim/Histogram.hpp"
 #include "sim/TimeAverage.hpp"
 #include "sim/TimeSeries.hpp"
@@ -92,6 +93,7 @@ struct RunStats {
   bool stalled = false;   // ... because simulated time stopped advancing
   std::vector<WorkflowStats> workflows;
   std::vector<ServiceStats> services;
+  QuarterAverage in_flight_quarters; // requests in the system, all workflows, per quarter of the window
   /** Per interval, whole run (warm-up and drain included); columns `workflows.<w>.<what>` and
    *  `services.<s>.<what>`. Unset when the scenario asks for none. */
   std::optional<sim::TimeSeries> series;

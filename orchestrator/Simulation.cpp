@@ -446,6 +446,7 @@ void Simulation::open_window()
   }
   for (auto& w : stats_.workflows)
     w.in_flight.start(now);
+  stats_.in_flight_quarters.start(now);
 }
 
 void Simulation::close_window()
@@ -466,6 +467,7 @@ void Simulation::close_window()
   }
   for (auto& w : stats_.workflows)
     w.in_flight.stop(now);
+  stats_.in_flight_quarters.stop(now);
 }
 
 // ---- arrivals -----------------------------------------------------------------------------------
@@ -537,6 +539,7 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   if (stats_.series)
     ++interval_workflows_[workflow].arrivals;
   ws.in_flight.add(now, 1.0);
+  stats_.in_flight_quarters.add(now, 1.0);
   ++active_requests_;
   if (std::isfinite(req.deadline_s))
     engine_.schedule(req.deadline_s, DEADLINE, r, req.gen);
@@ -630,6 +633,7 @@ void Simulation::finish_request(uint32_t request)
 {
   Request& req = requests_[request];
   stats_.workflows[req.workflow].in_flight.add(engine_.now_s(), -1.0);
+  stats_.in_flight_quarters.add(engine_.now_s(), -1.0);
   --active_requests_;
   const uint32_t source = req.source;
   ++req.gen; // pending timers and the deadline of this request are now stale

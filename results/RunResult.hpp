@@ -1,5 +1,6 @@
 // results/RunResult.hpp
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -132,6 +133,10 @@ struct RunInfo {
   uint64_t events = 0;
   bool complete = true; // false when a bound ended the run early
   std::vector<std::string> warnings;
+  std::string saturation = "stable";          // stable, backlogged or overloaded (docs/METRICS.md, "Saturation")
+  std::array<double, 4> in_flight_quarters{}; // time-average requests in the system per quarter of the window
+  double backlog_growth_per_s = 0;            // what the verdict is judged from
+  double backlog_growth_share = 0;            // ... over the measured arrival rate
   std::vector<FaultInfo> faults;
 };
 

@@ -138,6 +138,9 @@ TEST_CASE("validation: a failed critical criterion fails the gate whatever the o
   CHECK_FALSE(card.passed);
   REQUIRE(card.reasons.size() == 1);
   CHECK(card.reasons[0] == "critical criterion failed: impossible latency (normal)");
+  REQUIRE(card.skipped.size() == 1);
+  CHECK(card.skipped[0].first == "head-room");
+  CHECK(card.skipped[0].second == "the scenario declares no SLO: no objective to search the load against");
 }
 
 TEST_CASE("validation: every item is traced to its runs, and its rerun command reproduces the first",
@@ -242,6 +245,15 @@ TEST_CASE("validation: normal, peak, soak, each fault and the profiles experimen
   const auto profiles = nlohmann::json::parse(slurp(dir / "profiles.json"));
   CHECK(*amp.value == profiles["profiles"]["adaptive"]["amplification"]["mean"].get<double>());
   CHECK(*amp.ci_low == profiles["profiles"]["adaptive"]["amplification"]["ci_low"].get<double>());
+  // Capacity: the validated profile's searched load over the scenario's own (start factor 1 here).
+  const auto capacity = nlohmann::json::parse(slurp(dir / "capacity.json"));
+  REQUIRE(capacity["profiles"].size() == 1);
+  CHECK(capacity["profiles"][0]["name"] == "adaptive");
+  CHECK(capacity["context"]["start_factor"] == 1.0);
+  const auto& headroom = item(card, "head-room");
+  CHECK(*headroom.value == capacity["profiles"][0]["factor"]["mean"].get<double>());
+  CHECK(headroom.values == capacity["profiles"][0]["factor"]["values"].get<std::vector<double>>());
+  CHECK(plan["contexts"]["capacity"]["rerun"].get<std::string>().find("--set 'faults=~'") != std::string::npos);
   // The fault's success is measured over the fault's window from the series, not the whole run.
   const auto& during = item(card, "fault success");
   CHECK(during.context == "fault:0");

@@ -338,4 +338,10 @@ TEST_CASE("cli: report draws a validation's folder into one HTML file, and refus
   CHECK(bad.err == cmp.string() + ": kind: not a document the report draws: kind compare\n");
   CHECK_FALSE(fs::exists(dir / "bad.html"));
   CHECK(orchsim("report -o x.html").code == 2);
+  // A sweep's folder, manifest and all: its runs are drawn, its load points as curves.
+  REQUIRE(orchsim("sweep tests/data/sweeps/mm1-small.yaml --quiet --out " + (dir / "sweep").string()).code == 0);
+  const auto swept = orchsim("report " + (dir / "sweep").string() + " -o " + (dir / "sweep.html").string());
+  INFO(swept.err);
+  REQUIRE(swept.code == 0);
+  CHECK(slurp(dir / "sweep.html").find("data-chart=\"sweep-p99-mm1\"") != std::string::npos);
 }
