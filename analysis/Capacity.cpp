@@ -272,17 +272,6 @@ const json* find_probe(const CapacityResult& plan, const CapacitySearchRun& unit
 
 // ---- summaries ----------------------------------------------------------------------------------
 
-results::Measured measured(const std::vector<double>& values)
-{
-  results::Measured m;
-  m.values = values;
-  const Estimate e = mean_estimate(values);
-  m.mean = e.mean;
-  m.ci_low = e.low;
-  m.ci_high = e.high;
-  return m;
-}
-
 std::vector<const CapacitySearchRun*> searches_of(const CapacityResult& plan, const std::string& profile)
 {
   std::vector<const CapacitySearchRun*> out;

@@ -1,26 +1,15 @@
 // The outputs of a capacity search: its JSON document, its CSV and its table (analysis/Capacity.hpp).
 #include <algorithm>
-#include <cstdarg>
 #include <cstdio>
 
 #include "analysis/Capacity.hpp"
+#include "analysis/TextFormat.hpp"
 
 namespace orchsim::analysis {
 
 namespace {
 
 using nlohmann::json;
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...)
-{
-  char buf[512];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, args);
-  va_end(args);
-  return buf;
-}
 
 json optional_json(const std::optional<double>& v)
 {

@@ -1,5 +1,6 @@
 #include "analysis/GbenchFormat.hpp"
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -23,7 +24,7 @@ json context(const std::string& executable, const std::string& date)
           {"library_build_type", "release"}};
 }
 
-json entry(const std::string& name, int family, int repetitions, int repetition, double iterations, double time_ms)
+json entry(const std::string& name, int family, int repetitions, int repetition, const json& iterations, double time_ms)
 {
   return {{"name", name},
           {"family_index", family},
@@ -37,6 +38,20 @@ json entry(const std::string& name, int family, int repetitions, int repetition,
           {"real_time", time_ms},
           {"cpu_time", time_ms},
           {"time_unit", "ms"}};
+}
+
+std::optional<double> metric(const SweepRecord& r, const std::string& name)
+{
+  const auto& names = sweep_metric_names();
+  return r.metrics[static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin())];
+}
+
+std::string entry_name(const SweepPlan& plan, const SweepRun& run)
+{
+  std::string name = plan.name + "/" + run.profile;
+  for (size_t k = 0; k < plan.parameters.size(); ++k)
+    name += (k ? "," : "/") + plan.parameters[k].key + "=" + plan.points[run.point][k];
+  return name;
 }
 
 } // namespace
@@ -127,6 +142,35 @@ json gbench_of_comparison(const Comparison& comparison)
                       {"utest", utest}});
   }
   return report;
+}
+
+json gbench_of_sweep(const SweepPlan& plan, const std::vector<SweepRecord>& records)
+{
+  json benchmarks = json::array();
+  int family = 0;
+  for (const auto& cell : sweep_cells(plan)) {
+    for (size_t i : cell) {
+      const auto p50 = metric(records[i], "latency_p50_s");
+      if (!p50)
+        continue;
+      const auto& run = plan.runs[i];
+      json e = entry(entry_name(plan, run), family, static_cast<int>(plan.replications),
+                     static_cast<int>(run.replication), 1, *p50 * 1e3);
+      for (const auto& [from, field, scale] :
+           {std::tuple<const char*, const char*, double>{"latency_p95_s", "p95_ms", 1e3},
+            {"latency_p99_s", "p99_ms", 1e3},
+            {"offered_per_s", "offered_per_s", 1.0},
+            {"throughput_per_s", "throughput_per_s", 1.0},
+            {"goodput_per_s", "goodput_per_s", 1.0},
+            {"success_ratio", "success_ratio", 1.0},
+            {"effectiveness", "effectiveness", 1.0}})
+        if (const auto v = metric(records[i], from))
+          e[field] = *v * scale;
+      benchmarks.push_back(std::move(e));
+    }
+    ++family;
+  }
+  return {{"context", context("orchsim sweep " + plan.sweep_path, "")}, {"benchmarks", benchmarks}};
 }
 
 } // namespace orchsim::analysis

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/Compare.hpp"
+#include "analysis/SweepPlan.hpp"
+#include "analysis/SweepTables.hpp"
 #include "results/ProfilesResult.hpp"
 #include "results/RunResult.hpp"
 
@@ -26,5 +28,13 @@ nlohmann::json gbench_of_profiles(const results::ProfilesResult& result);
  *  `real_time_other`/`cpu_time_other` (the metric's own unit, `time_unit` empty), `time` and `cpu` the
  *  relative change, and `utest` the p-value of the test that ran (empty without one). */
 nlohmann::json gbench_of_comparison(const Comparison& comparison);
+
+/** A sweep in Google Benchmark's JSON format, as gbench_of_profiles writes a profiles run: a `context` block
+ *  and, per (point, profile), one entry per replication named `<sweep>/<profile>/<key>=<value>,...`
+ *  (`<sweep>/<profile>` without parameters), run_type iteration, repetition_index the replication, so that
+ *  compare.py's U test runs across replications. real_time and cpu_time: the median latency in ms;
+ *  counters p95_ms, p99_ms, offered_per_s, throughput_per_s, goodput_per_s, success_ratio, effectiveness
+ *  (when defined). A replication without a median latency (nothing completed) has no entry. */
+nlohmann::json gbench_of_sweep(const SweepPlan& plan, const std::vector<SweepRecord>& records);
 
 } // namespace orchsim::analysis

@@ -83,17 +83,6 @@ std::vector<Digest> run_jobs(const LoadedScenario& loaded, const std::vector<Job
   return digests;
 }
 
-results::Measured measured(const std::vector<double>& values)
-{
-  results::Measured m;
-  m.values = values;
-  const Estimate e = mean_estimate(values);
-  m.mean = e.mean;
-  m.ci_low = e.low;
-  m.ci_high = e.high;
-  return m;
-}
-
 } // namespace
 
 std::vector<std::pair<std::string, std::optional<double>>> headline_metrics(const results::RunResult& r)

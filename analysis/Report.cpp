@@ -2,27 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <string>
 
+#include "analysis/TextFormat.hpp"
 #include "models/OfferedLoad.hpp"
 #include "models/WorkloadSource.hpp"
 
 namespace orchsim::analysis {
 
 namespace {
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...)
-{
-  char buf[1024];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, args);
-  va_end(args);
-  return buf;
-}
 
 /** Seconds in the most readable unit: 850us, 12.3ms, 1.52s. */
 std::string seconds(double s)

@@ -208,4 +208,15 @@ std::optional<Estimate> paired_ratio(std::span<const double> num, std::span<cons
   return e;
 }
 
+results::Measured measured(std::span<const double> values)
+{
+  results::Measured m;
+  m.values.assign(values.begin(), values.end());
+  const Estimate e = mean_estimate(values);
+  m.mean = e.mean;
+  m.ci_low = e.low;
+  m.ci_high = e.high;
+  return m;
+}
+
 } // namespace orchsim::analysis

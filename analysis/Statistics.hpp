@@ -3,6 +3,8 @@
 #include <optional>
 #include <span>
 
+#include "results/ProfilesResult.hpp"
+
 namespace orchsim::analysis {
 
 /** A mean over replications with its 95 % confidence interval (Student's t, n - 1 degrees of freedom);
@@ -12,6 +14,9 @@ struct Estimate {
   std::optional<double> low, high;
   size_t n = 0;
 };
+
+/** `values` with their mean and 95 % t interval, as results carry a measurement over replications. */
+results::Measured measured(std::span<const double> values);
 
 /** The two-sided 95 % quantile of Student's t with `df` degrees of freedom (12.706 for 1, 1.960 as df
  *  grows). REQUIRES: df >= 1. */

@@ -245,11 +245,12 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
         {"document", PROFILES_FILE},
         {"rerun", cmd + " --replications " + std::to_string(replications)}};
   }
-  if (experiments.count("capacity"))
+  if (experiments.count("capacity")) {
     if (auto capacity = run_capacity_context(loaded, profile, validated, options))
       plan["contexts"]["capacity"] = *capacity;
     else
       plan["skipped"]["capacity"] = "the scenario declares no SLO: no objective to search the load against";
+  }
   results::write_file_atomic(options.dir + "/" + PLAN_FILE, plan.dump(2) + "\n");
 }
 

@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "analysis/SweepGbench.hpp"
+#include "analysis/GbenchFormat.hpp"
 #include "analysis/SweepMerge.hpp"
 #include "analysis/SweepTables.hpp"
 

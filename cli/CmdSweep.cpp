@@ -8,9 +8,9 @@
 
 #include <unistd.h>
 
+#include "analysis/GbenchFormat.hpp"
 #include "analysis/Sweep.hpp"
 #include "analysis/SweepFile.hpp"
-#include "analysis/SweepGbench.hpp"
 #include "analysis/SweepProgress.hpp"
 #include "analysis/SweepTables.hpp"
 

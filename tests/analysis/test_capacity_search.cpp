@@ -21,10 +21,13 @@
 #include "orchestrator/QuarterAverage.hpp"
 #include "sim/InputError.hpp"
 #include "sim/TimeAverage.hpp"
+#include "tests/CliSupport.hpp"
 #include "tests/TestSupport.hpp"
 
 using namespace orchsim;
 namespace fs = std::filesystem;
+using orchsim::test::run_cli;
+using orchsim::test::slurp;
 
 namespace {
 
@@ -86,33 +89,11 @@ void require_capacity(const results::Measured& found, double analytic, double to
   CHECK(analytic <= *found.ci_high + tolerance * analytic);
 }
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 fs::path temp_dir()
 {
   const fs::path dir = fs::temp_directory_path() / ("orchsim-capacity-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
-}
-
-Outcome run_cli(const std::string& args)
-{
-  const fs::path dir = temp_dir();
-  const std::string cmd = std::string("cd '") + ORCHSIM_SOURCE_DIR + "' && '" + ORCHSIM_CLI_PATH + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
 }
 
 } // namespace

@@ -29,6 +29,7 @@
 #include "analysis/SweepTables.hpp"
 #include "models/Units.hpp"
 #include "sim/InputError.hpp"
+#include "tests/CliSupport.hpp"
 #include "tests/TestSupport.hpp"
 
 namespace analysis = orchsim::analysis;
@@ -43,17 +44,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using orchsim::test::run_cli;
+using orchsim::test::slurp;
 
 const std::string MM1 = ORCHSIM_SOURCE_DIR "/scenarios/reference/mm1.yaml";
 const std::string SMALL = "tests/data/sweeps/mm1-small.yaml"; // 16 runs, relative to the source folder
-
-std::string slurp(const fs::path& p)
-{
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 fs::path fresh_dir(const std::string& name)
 {
@@ -73,21 +68,6 @@ std::string write_sweep(const fs::path& dir, const std::string& body, const std:
 analysis::SweepSpec spec_of(const std::string& body)
 {
   return analysis::load_sweep_file(write_sweep(fresh_dir("spec"), body));
-}
-
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-/** Runs the orchsim binary in the source folder. */
-Outcome run_cli(const std::string& args)
-{
-  const fs::path dir = fresh_dir("cli-output");
-  const std::string cmd = std::string("cd '") + ORCHSIM_SOURCE_DIR + "' && '" + ORCHSIM_CLI_PATH + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
 }
 
 /** Every regular file under `dir` (hidden ones too): relative path -> bytes. */

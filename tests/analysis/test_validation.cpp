@@ -15,20 +15,14 @@
 #include "analysis/Statistics.hpp"
 #include "analysis/Validation.hpp"
 #include "sim/InputError.hpp"
+#include "tests/CliSupport.hpp"
 #include "tests/TestSupport.hpp"
 
 using namespace orchsim;
 namespace fs = std::filesystem;
+using orchsim::test::slurp;
 
 namespace {
-
-std::string slurp(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 fs::path scratch(const std::string& name)
 {
@@ -63,20 +57,6 @@ const analysis::CategoryScore& category(const analysis::Scorecard& card, const s
       std::find_if(card.categories.begin(), card.categories.end(), [&](const auto& c) { return c.name == name; });
   REQUIRE(it != card.categories.end());
   return *it;
-}
-
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-Outcome orchsim_cli(const std::string& args)
-{
-  const fs::path dir = scratch("cli-out");
-  const std::string cmd = std::string("cd '") + ORCHSIM_SOURCE_DIR + "' && '" + ORCHSIM_CLI_PATH + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
 }
 
 } // namespace
@@ -163,7 +143,7 @@ TEST_CASE("validation: every item is traced to its runs, and its rerun command r
   // The command printed beside the item gives replication 0 again, byte for byte outside `host`.
   CHECK(p99.rerun == "orchsim run " + test::source_path("scenarios/reference/mm1.yaml") +
                          " --set simulation.requests=20000 --seed 1");
-  const auto again = orchsim_cli(p99.rerun.substr(std::string("orchsim ").size()) + " --format json");
+  const auto again = test::run_cli(p99.rerun.substr(std::string("orchsim ").size()) + " --format json");
   REQUIRE(again.code == 0);
   auto a = nlohmann::json::parse(again.out);
   auto b = nlohmann::json::parse(slurp(dir / p99.runs[0]));
@@ -176,7 +156,7 @@ TEST_CASE("validation: validate --from re-scores the same runs into the same sco
           "[analysis][validation][cli]")
 {
   const fs::path dir = scratch("from");
-  const auto first = orchsim_cli(
+  const auto first = test::run_cli(
       "validate scenarios/reference/mm1.yaml --set simulation.requests=20000 "
       "--validation tests/data/validation/critical.yaml -j 2 --out " +
       dir.string());
@@ -185,26 +165,26 @@ TEST_CASE("validation: validate --from re-scores the same runs into the same sco
   CHECK(first.out.find("critical criterion failed: impossible latency (normal)") != std::string::npos);
   const std::string card = slurp(dir / "scorecard.json");
   fs::remove(dir / "scorecard.json");
-  const auto again = orchsim_cli("validate --from " + dir.string());
+  const auto again = test::run_cli("validate --from " + dir.string());
   CHECK(again.code == 1);
   CHECK(slurp(dir / "scorecard.json") == card);
   CHECK(nlohmann::json::parse(card)["verdict"] == "fail");
   // A profile that needs more replications than ran is refused, not scored on fewer.
   const auto other =
-      orchsim_cli("validate --from " + dir.string() + " --validation tests/data/validation/arithmetic.yaml");
+      test::run_cli("validate --from " + dir.string() + " --validation tests/data/validation/arithmetic.yaml");
   CHECK(other.code == 1); // arithmetic.yaml ran as these runs did (2 replications): scored, below its pass mark
   const auto mismatch =
-      orchsim_cli("validate --from " + dir.string() + " --validation scenarios/validation/default.yaml");
+      test::run_cli("validate --from " + dir.string() + " --validation scenarios/validation/default.yaml");
   CHECK(mismatch.code == 2);
   CHECK(mismatch.err.find("ran 2 replications, the profile scenarios/validation/default.yaml asks for 3") !=
         std::string::npos);
   // A folder without runs, or a plan edited into something else, is bad input, not an internal error.
-  const auto missing = orchsim_cli("validate --from " + (dir / "nothing").string());
+  const auto missing = test::run_cli("validate --from " + (dir / "nothing").string());
   CHECK(missing.code == 2);
   CHECK(missing.err.find("nothing/plan.json: cannot open") != std::string::npos);
   std::ofstream(dir / "plan.json") << R"({"kind": "validation_plan", "replications": "two"})";
   const auto corrupt =
-      orchsim_cli("validate --from " + dir.string() + " --validation tests/data/validation/critical.yaml");
+      test::run_cli("validate --from " + dir.string() + " --validation tests/data/validation/critical.yaml");
   CHECK(corrupt.code == 2);
   CHECK(corrupt.err.find("not the runs of an orchsim validate of this version") != std::string::npos);
 }
@@ -300,8 +280,8 @@ TEST_CASE("validation: bad validation profiles are refused with file:line:col, t
     for (size_t at; (at = expected.find("${SCENARIO}")) != std::string::npos;)
       expected.replace(at, 11, scenario);
     const fs::path out = scratch("bad");
-    const auto r = orchsim_cli("validate " + scenario + " --set simulation.requests=2000 --validation " +
-                               file.string() + " --out " + out.string());
+    const auto r = test::run_cli("validate " + scenario + " --set simulation.requests=2000 --validation " +
+                                 file.string() + " --out " + out.string());
     INFO(file.filename().string() << ": " << r.err);
     CHECK(r.code == 2);
     CHECK(r.err == file.string() + ":" + expected + "\n");

@@ -11,23 +11,13 @@
 #include <sys/wait.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/CliSupport.hpp"
+
 namespace fs = std::filesystem;
+using orchsim::test::run_cli;
+using orchsim::test::slurp;
 
 namespace {
-
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 fs::path temp_dir()
 {
@@ -36,22 +26,13 @@ fs::path temp_dir()
   return dir;
 }
 
-Outcome orchsim(const std::string& args)
-{
-  const fs::path dir = temp_dir();
-  const std::string cmd = std::string("cd '") + ORCHSIM_SOURCE_DIR + "' && '" + ORCHSIM_CLI_PATH + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-}
-
 } // namespace
 
 TEST_CASE("cli: run prints a summary and writes the result JSON atomically", "[cli]")
 {
   const fs::path out = temp_dir() / "nested" / "mm1.json";
   fs::remove(out);
-  const auto r = orchsim("run scenarios/reference/mm1.yaml --set simulation.requests=20000 --out " + out.string());
+  const auto r = run_cli("run scenarios/reference/mm1.yaml --set simulation.requests=20000 --out " + out.string());
   REQUIRE(r.code == 0);
   CHECK(r.out.find("workflow") != std::string::npos);
   CHECK(r.out.find("job") != std::string::npos);
@@ -71,8 +52,8 @@ TEST_CASE("cli: two runs of the same inputs write identical JSON apart from host
 {
   const fs::path dir = temp_dir();
   const std::string args = "run scenarios/reference/mmc.yaml --seed 9 --set simulation.requests=30000 --out ";
-  REQUIRE(orchsim(args + (dir / "a.json").string()).code == 0);
-  REQUIRE(orchsim(args + (dir / "b.json").string()).code == 0);
+  REQUIRE(run_cli(args + (dir / "a.json").string()).code == 0);
+  REQUIRE(run_cli(args + (dir / "b.json").string()).code == 0);
   auto a = nlohmann::json::parse(slurp(dir / "a.json"));
   auto b = nlohmann::json::parse(slurp(dir / "b.json"));
   a.erase("host");
@@ -82,43 +63,43 @@ TEST_CASE("cli: two runs of the same inputs write identical JSON apart from host
 
 TEST_CASE("cli: --format json prints the result document", "[cli]")
 {
-  const auto r = orchsim("run scenarios/reference/md1.yaml --set simulation.requests=5000 --format json");
+  const auto r = run_cli("run scenarios/reference/md1.yaml --set simulation.requests=5000 --format json");
   REQUIRE(r.code == 0);
   CHECK(nlohmann::json::parse(r.out)["metrics"]["services"]["server"]["slots"] == 1);
 }
 
 TEST_CASE("cli: check validates, explain prints the compiled model", "[cli]")
 {
-  auto r = orchsim("check scenarios/reference/mmc.yaml");
+  auto r = run_cli("check scenarios/reference/mmc.yaml");
   CHECK(r.code == 0);
   CHECK(r.out.find("ok") != std::string::npos);
-  r = orchsim("explain scenarios/reference/mmc.yaml");
+  r = run_cli("explain scenarios/reference/mmc.yaml");
   CHECK(r.code == 0);
   CHECK(r.out.find("offered load vs capacity") != std::string::npos);
   CHECK(r.out.find("90.0%") != std::string::npos); // rho = 3.6 / 4
-  r = orchsim("check scenarios/reference/mm1k.yaml");
+  r = run_cli("check scenarios/reference/mm1k.yaml");
   CHECK(r.code == 0);
   CHECK(r.err.find("utilization 1.2") != std::string::npos); // overload is a warning, not an error
 }
 
 TEST_CASE("cli: usage errors and bad input exit 2 with one clear message", "[cli]")
 {
-  auto r = orchsim("");
+  auto r = run_cli("");
   CHECK(r.code == 2);
-  r = orchsim("frobnicate");
+  r = run_cli("frobnicate");
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown command 'frobnicate'") != std::string::npos);
-  r = orchsim("run");
+  r = run_cli("run");
   CHECK(r.code == 2);
   CHECK(r.err.find("missing scenario FILE") != std::string::npos);
-  r = orchsim("run scenarios/reference/mm1.yaml --bogus");
+  r = run_cli("run scenarios/reference/mm1.yaml --bogus");
   CHECK(r.code == 2);
-  r = orchsim("run scenarios/reference/mm1.yaml --format xml");
+  r = run_cli("run scenarios/reference/mm1.yaml --format xml");
   CHECK(r.code == 2);
-  r = orchsim("run does-not-exist.yaml");
+  r = run_cli("run does-not-exist.yaml");
   CHECK(r.code == 2);
   CHECK(r.err == "does-not-exist.yaml: cannot open scenario file: No such file or directory\n");
-  r = orchsim("run scenarios/reference/mm1.yaml --set simulation.requests=-5");
+  r = run_cli("run scenarios/reference/mm1.yaml --set simulation.requests=-5");
   CHECK(r.code == 2);
   CHECK(r.err.rfind("--set simulation.requests=-5: simulation.requests: ", 0) == 0);
 }
@@ -126,7 +107,7 @@ TEST_CASE("cli: usage errors and bad input exit 2 with one clear message", "[cli
 TEST_CASE("cli: a run bound ends the run cleanly, marked incomplete, exit 2", "[cli]")
 {
   const fs::path out = temp_dir() / "bounded.json";
-  const auto r = orchsim("run scenarios/reference/mm1.yaml --max-events 1000 --out " + out.string());
+  const auto r = run_cli("run scenarios/reference/mm1.yaml --max-events 1000 --out " + out.string());
   CHECK(r.code == 2);
   const auto j = nlohmann::json::parse(slurp(out));
   CHECK(j["metrics"]["run"]["complete"] == false);
@@ -135,20 +116,20 @@ TEST_CASE("cli: a run bound ends the run cleanly, marked incomplete, exit 2", "[
 
 TEST_CASE("cli: --help and --version", "[cli]")
 {
-  auto r = orchsim("--help");
+  auto r = run_cli("--help");
   CHECK(r.code == 0);
   CHECK(r.out.find("explain") != std::string::npos);
-  r = orchsim("run --help");
+  r = run_cli("run --help");
   CHECK(r.code == 0);
   CHECK(r.out.find("--set") != std::string::npos);
-  r = orchsim("--version");
+  r = run_cli("--version");
   CHECK(r.code == 0);
   CHECK(r.out.find("SimGrid 3.32") != std::string::npos);
 }
 
 TEST_CASE("cli: a scenario whose time cannot advance is refused, not run forever", "[cli]")
 {
-  const auto r = orchsim("run tests/data/zero-time-loop.yaml");
+  const auto r = run_cli("run tests/data/zero-time-loop.yaml");
   CHECK(r.code == 2);
   CHECK(r.err.rfind("tests/data/zero-time-loop.yaml: simulated time stopped advancing", 0) == 0);
 }
@@ -159,7 +140,7 @@ TEST_CASE("cli: run --profiles runs every profile with replications and writes t
   const fs::path runs = temp_dir() / "runs";
   fs::remove(out);
   fs::remove_all(runs);
-  const auto r = orchsim("run tests/data/learning.yaml --profiles predictive,oracle --replications 2 -j 2 --out " +
+  const auto r = run_cli("run tests/data/learning.yaml --profiles predictive,oracle --replications 2 -j 2 --out " +
                          out.string() + " --runs-dir " + runs.string());
   REQUIRE(r.code == 0);
   CHECK(r.out.find("amplification [95% CI]") != std::string::npos);
@@ -178,7 +159,7 @@ TEST_CASE("cli: run --profiles runs every profile with replications and writes t
   CHECK(one["context"]["seed"] == 6);
   // The run alone, with its profile and seed, is the same document outside `host`.
   const fs::path alone = temp_dir() / "alone.json";
-  REQUIRE(orchsim("run tests/data/learning.yaml --profile predictive --seed 6 --out " + alone.string()).code == 0);
+  REQUIRE(run_cli("run tests/data/learning.yaml --profile predictive --seed 6 --out " + alone.string()).code == 0);
   auto again = nlohmann::json::parse(slurp(alone));
   one.erase("host");
   again.erase("host");
@@ -187,13 +168,13 @@ TEST_CASE("cli: run --profiles runs every profile with replications and writes t
 
 TEST_CASE("cli: a wrong profile or profile options exit 2 with a message", "[cli]")
 {
-  auto r = orchsim("run tests/data/learning.yaml --profile fastest");
+  auto r = run_cli("run tests/data/learning.yaml --profile fastest");
   CHECK(r.code == 2);
   CHECK(r.err.find("--profile fastest: unknown profile 'fastest'") != std::string::npos);
-  r = orchsim("run tests/data/learning.yaml --profile predictive --profiles all");
+  r = run_cli("run tests/data/learning.yaml --profile predictive --profiles all");
   CHECK(r.code == 2);
   CHECK(r.err.find("--profile and --profiles exclude each other") != std::string::npos);
-  r = orchsim("run tests/data/learning.yaml --profiles all --replications 0");
+  r = run_cli("run tests/data/learning.yaml --profiles all --replications 0");
   CHECK(r.code == 2);
   CHECK(r.err.find("--replications") != std::string::npos);
 }
@@ -213,23 +194,23 @@ TEST_CASE("cli: compare exits 0 without a regression, 1 with one, 2 on bad input
       std::ofstream(dir / side / ("r" + std::to_string(i) + ".json")) << run.dump();
     }
   const std::string base = (dir / "base").string(), slow = (dir / "slow").string();
-  auto r = orchsim("compare " + base + " " + base);
+  auto r = run_cli("compare " + base + " " + base);
   CHECK(r.code == 0);
   CHECK(r.out.find("no significant regression") != std::string::npos);
-  r = orchsim("compare " + base + " " + slow + " --format json");
+  r = run_cli("compare " + base + " " + slow + " --format json");
   CHECK(r.code == 1);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["regression"] == true);
   CHECK(j["metrics"][0]["name"] == "p99");
   CHECK(j["metrics"][0]["verdict"] == "regression");
-  r = orchsim("compare " + base + " " + slow + " --max-regression p99=60%");
+  r = run_cli("compare " + base + " " + slow + " --max-regression p99=60%");
   CHECK(r.code == 0);
-  r = orchsim("compare " + base + " " + slow + " --max-regression latency=5%");
+  r = run_cli("compare " + base + " " + slow + " --max-regression latency=5%");
   CHECK(r.code == 2);
   CHECK(r.err.find("no metric 'latency'") != std::string::npos);
-  r = orchsim("compare " + base);
+  r = run_cli("compare " + base);
   CHECK(r.code == 2);
-  r = orchsim("compare " + base + " " + (dir / "missing").string());
+  r = run_cli("compare " + base + " " + (dir / "missing").string());
   CHECK(r.code == 2);
   CHECK(r.err.find("no such file or folder") != std::string::npos);
 }
@@ -243,14 +224,14 @@ TEST_CASE("cli: --format gbench is read by Google Benchmark's own compare.py", "
   const fs::path dir = temp_dir() / "gbench";
   fs::create_directories(dir);
   const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
-  auto r = orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --format gbench");
+  auto r = run_cli("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --format gbench");
   REQUIRE(r.code == 0);
   std::ofstream(a) << r.out;
   const auto ja = nlohmann::json::parse(r.out);
   CHECK(ja["benchmarks"].size() == 4); // one entry per replication
   CHECK(ja["benchmarks"][0]["name"] == "learning/baseline");
   CHECK(ja["benchmarks"][3]["repetition_index"] == 3);
-  r = orchsim(
+  r = run_cli(
       "run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --format gbench "
       "--set orchestrator.selection.strategy=least_outstanding");
   REQUIRE(r.code == 0);
@@ -266,7 +247,7 @@ TEST_CASE("cli: --format gbench is read by Google Benchmark's own compare.py", "
   CHECK(slurp(report).find("learning/baseline_pvalue") != std::string::npos);
   CHECK(slurp(report).find("0.0286") != std::string::npos);
   // A single run: one entry per workflow plus `all`.
-  r = orchsim("run tests/data/learning.yaml --format gbench");
+  r = run_cli("run tests/data/learning.yaml --format gbench");
   REQUIRE(r.code == 0);
   const auto single = nlohmann::json::parse(r.out);
   CHECK(single["benchmarks"].size() == 2);
@@ -279,11 +260,11 @@ TEST_CASE("cli: compare --format gbench is a difference report Google Benchmark'
   const fs::path dir = temp_dir() / "gbench-compare";
   fs::remove_all(dir);
   const std::string a = (dir / "a").string(), b = (dir / "b").string();
-  REQUIRE(orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + a).code == 0);
-  REQUIRE(orchsim("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + b +
+  REQUIRE(run_cli("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + a).code == 0);
+  REQUIRE(run_cli("run tests/data/learning.yaml --profiles baseline --replications 4 -j 2 --runs-dir " + b +
                   " --set orchestrator.selection.strategy=least_outstanding")
               .code == 0);
-  const auto r = orchsim("compare " + a + " " + b + " --format gbench --max-regression p99=100%");
+  const auto r = run_cli("compare " + a + " " + b + " --format gbench --max-regression p99=100%");
   REQUIRE((r.code == 0 || r.code == 1));
   const auto diff = nlohmann::json::parse(r.out);
   REQUIRE(diff.is_array());
@@ -313,13 +294,13 @@ TEST_CASE("cli: report draws a validation's folder into one HTML file, and refus
 {
   const fs::path dir = temp_dir() / "report-cli";
   fs::remove_all(dir);
-  const auto v = orchsim(
+  const auto v = run_cli(
       "validate scenarios/reference/mm1.yaml --set simulation.requests=20000 --validation "
       "tests/data/validation/critical.yaml -j 2 --out " +
       (dir / "validation").string());
   REQUIRE(v.code == 1);
   const fs::path html = dir / "out" / "report.html";
-  const auto r = orchsim("report " + (dir / "validation").string() + " -o " + html.string());
+  const auto r = run_cli("report " + (dir / "validation").string() + " -o " + html.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   const std::string page = slurp(html);
@@ -330,17 +311,17 @@ TEST_CASE("cli: report draws a validation's folder into one HTML file, and refus
     CHECK(entry.path().filename() == "report.html");
   // A compare document is not something the report draws; no output appears.
   const fs::path cmp = dir / "compare.json";
-  REQUIRE(orchsim("compare " + (dir / "validation/runs/normal").string() + " " +
+  REQUIRE(run_cli("compare " + (dir / "validation/runs/normal").string() + " " +
                   (dir / "validation/runs/normal").string() + " --out " + cmp.string())
               .code == 0);
-  const auto bad = orchsim("report " + cmp.string() + " -o " + (dir / "bad.html").string());
+  const auto bad = run_cli("report " + cmp.string() + " -o " + (dir / "bad.html").string());
   CHECK(bad.code == 2);
   CHECK(bad.err == cmp.string() + ": kind: not a document the report draws: kind compare\n");
   CHECK_FALSE(fs::exists(dir / "bad.html"));
-  CHECK(orchsim("report -o x.html").code == 2);
+  CHECK(run_cli("report -o x.html").code == 2);
   // A sweep's folder, manifest and all: its runs are drawn, its load points as curves.
-  REQUIRE(orchsim("sweep tests/data/sweeps/mm1-small.yaml --quiet --out " + (dir / "sweep").string()).code == 0);
-  const auto swept = orchsim("report " + (dir / "sweep").string() + " -o " + (dir / "sweep.html").string());
+  REQUIRE(run_cli("sweep tests/data/sweeps/mm1-small.yaml --quiet --out " + (dir / "sweep").string()).code == 0);
+  const auto swept = run_cli("report " + (dir / "sweep").string() + " -o " + (dir / "sweep.html").string());
   INFO(swept.err);
   REQUIRE(swept.code == 0);
   CHECK(slurp(dir / "sweep.html").find("data-chart=\"sweep-p99-mm1\"") != std::string::npos);
