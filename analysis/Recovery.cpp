@@ -45,8 +45,8 @@ std::map<std::string, std::optional<double>> recovery_times(const models::Scenar
   const auto first_base = static_cast<size_t>(std::ceil(from_s / interval));
   const auto first_after = static_cast<size_t>(std::ceil(end_s / interval));
   for (const auto& w : scenario.workflows) {
-    if (!calls(w, fault.service))
-      continue;
+    if (fault.kind != models::FaultSpec::Kind::OUTAGE && !calls(w, fault.service))
+      continue; // an outage of a zone or region may reach every workflow
     auto& result = out[w.name];
     const std::string p = "workflows." + w.name + ".";
     const auto* completed = column(series, p + "completed");
@@ -103,8 +103,8 @@ std::map<std::string, std::optional<double>> adaptation_times(const models::Scen
           ? std::min(series.size(), static_cast<size_t>(std::floor((fault.start_s + fault.duration_s) / interval)))
           : series.size();
   for (const auto& w : scenario.workflows) {
-    if (!calls(w, fault.service))
-      continue;
+    if (fault.kind != models::FaultSpec::Kind::OUTAGE && !calls(w, fault.service))
+      continue; // an outage of a zone or region may reach every workflow
     auto& result = out[w.name];
     const std::string p = "workflows." + w.name + ".";
     const auto* decisions = column(series, p + "decisions");

@@ -161,7 +161,17 @@ std::string explain_text(const models::Scenario& s)
                   svc.concurrency, svc.queue_capacity ? std::to_string(*svc.queue_capacity).c_str() : "unbounded",
                   svc.error_probability, svc.quality ? format("%.3g", *svc.quality).c_str() : "-",
                   caps.empty() ? "" : ", capabilities ", caps.c_str());
-    out += "      latency " + svc.latency->describe() + "\n";
+    if (svc.latency)
+      out += "      latency " + svc.latency->describe() + "\n";
+    if (svc.work)
+      out += format("      work %s flops + %.4g / input token + %.4g / output token, on its host's cores\n",
+                    svc.work->flops ? svc.work->flops->describe().c_str() : "0", svc.work->flops_per_input_token,
+                    svc.work->flops_per_output_token);
+    if (const auto& b = svc.batching)
+      out += format("      batching: max %u sequences, %u tokens per iteration; iteration = %.4g s + %.4g s/sequence "
+                    "+ %.4g s/prefill token + %.4g s/context token\n",
+                    b->max_batch, b->max_batch_tokens, b->base_s, b->per_sequence_s, b->per_prefill_token_s,
+                    b->per_context_token_s);
   }
 
   out += format("\nworkflows (%zu), steps in topological order:\n", s.workflows.size());

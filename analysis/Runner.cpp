@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "analysis/ProcessPool.hpp"
 #include "analysis/Recovery.hpp"
 #include "analysis/Saturation.hpp"
 #include "models/OfferedLoad.hpp"
@@ -19,6 +20,7 @@
 #include "results/Sha256.hpp"
 #include "sim/Engine.hpp"
 #include "sim/InputError.hpp"
+#include "sim/Platform.hpp"
 
 namespace orchsim::analysis {
 
@@ -86,6 +88,8 @@ const char* strategy_name(models::SelectionStrategy s)
       return "predictive";
     case S::ORACLE:
       return "oracle";
+    case S::LOCALITY:
+      return "locality";
   }
   return "unknown";
 }
@@ -106,6 +110,8 @@ const char* fault_kind_name(models::FaultSpec::Kind kind)
       return "rate_limit";
     case K::PRICE:
       return "price";
+    case K::OUTAGE:
+      return "outage";
   }
   return "unknown";
 }
@@ -212,7 +218,7 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     results::FaultInfo info;
     info.name = f.name;
     info.kind = fault_kind_name(f.kind);
-    info.service = s.services[f.service].name;
+    info.service = f.kind == models::FaultSpec::Kind::OUTAGE ? f.place.name : s.services[f.service].name;
     info.start_s = f.start_s;
     if (std::isfinite(f.duration_s))
       info.end_s = f.start_s + f.duration_s;
@@ -291,7 +297,29 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
     m.cost_usd = sv.cost_usd;
     if (sv.completed)
       m.cost_per_success_usd = sv.cost_usd / static_cast<double>(sv.completed);
+    if (const auto& b = sv.batching) {
+      results::BatchingMetrics bm;
+      bm.steps = b->steps;
+      bm.mean_batch = b->steps ? static_cast<double>(b->step_sequences) / static_cast<double>(b->steps) : 0.0;
+      bm.tokens_per_s = per_s(static_cast<double>(b->step_tokens));
+      bm.mean_step_s = b->steps ? b->step_s / static_cast<double>(b->steps) : 0.0;
+      bm.ttft_s = summarize(b->ttft_s);
+      bm.tpot_s = summarize(b->tpot_s);
+      m.batching = bm;
+    }
     r.services[sv.name] = m;
+  }
+  if (const auto& n = st.network) {
+    results::NetworkMetrics nm;
+    nm.contention = s.platform.contention;
+    nm.transfers = n->transfers;
+    nm.bytes = n->bytes;
+    nm.cross_region_bytes = n->cross_region_bytes;
+    nm.egress_usd = n->egress_usd;
+    nm.cross_region_calls = n->cross_region_calls;
+    nm.local_zone_calls = n->local_zone_calls;
+    nm.transfer_s = summarize(n->transfer_s);
+    r.network = nm;
   }
   auto& t = r.totals;
   sim::Histogram all_latency;
@@ -348,7 +376,9 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   return r;
 }
 
-results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
+namespace {
+/** One run in this process. */
+results::RunResult run_here(const LoadedScenario& loaded, const RunLimits& limits)
 {
   orchestrator::Simulation::Options options;
   options.max_events = limits.max_events;
@@ -370,6 +400,21 @@ results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
     r.host.hostname = name;
   r.host.cores = std::thread::hardware_concurrency();
   return r;
+}
+} // namespace
+
+results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
+{
+  const auto& platform = loaded.scenario.platform;
+  if (platform.empty() || sim::Platform::can_install(platform))
+    return run_here(loaded, limits);
+  // SimGrid's platform is per process and sealed by the first run: a platform run that cannot start
+  // this process's SimGrid at clock 0 runs in a child process (and so is byte-identical to a run in a
+  // fresh process).
+  const auto docs = run_in_processes(
+      1, 2, [&](size_t) { return results::to_json(run_here(loaded, limits)); }, // 2: in a child even for one piece
+      [&](size_t) { return "the run of " + loaded.scenario.path; });
+  return results::from_json(docs.front());
 }
 
 } // namespace orchsim::analysis

@@ -1,5 +1,7 @@
 #include "models/OfferedLoad.hpp"
 
+#include "models/ServiceTime.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -83,7 +85,7 @@ OfferedLoad compute_offered_load(const Scenario& s)
         } else {
           tokens_known[c] = false;
         }
-        auto mean = step_tokens ? s.services[c].latency->mean_s(*step_tokens) : std::nullopt;
+        auto mean = step_tokens ? nominal_service_s(s.services[c], *step_tokens) : std::nullopt;
         if (mean)
           busy[c] += calls * *mean;
         else

@@ -8,10 +8,12 @@
 #include <variant>
 #include <vector>
 
+#include "models/Batching.hpp"
 #include "models/Distribution.hpp"
 #include "models/LatencyModel.hpp"
 #include "models/Policies.hpp"
 #include "models/Trace.hpp"
+#include "sim/PlatformSpec.hpp"
 
 namespace orchsim::models {
 
@@ -38,6 +40,24 @@ struct AutoscalingSpec {
   uint32_t get_max() const;
 };
 
+/** What a call carries over the network (docs/PLATFORM.md, "Network"): request bytes = request +
+ *  per_input_token x input tokens; response bytes = response + per_output_token x output tokens. */
+struct PayloadSpec {
+  DistributionPtr request_bytes;  // nullptr: 0
+  DistributionPtr response_bytes; // nullptr: 0
+  double request_bytes_per_input_token = 0.0;
+  double response_bytes_per_output_token = 0.0;
+};
+
+/** A service whose calls are computations on its instance's SimGrid host (docs/PLATFORM.md, "Compute"):
+ *  flops = flops + per_input_token x input tokens + per_output_token x output tokens, run on one core;
+ *  co-located calls and services share the host's cores. */
+struct WorkSpec {
+  DistributionPtr flops; // nullptr: 0
+  double flops_per_input_token = 0.0;
+  double flops_per_output_token = 0.0;
+};
+
 struct ServiceSpec {
   std::string name;
   std::vector<std::string> capabilities;
@@ -53,6 +73,13 @@ struct ServiceSpec {
   std::optional<RateLimiterOptions> rate_limit; // the provider's limits: calls beyond them are refused (429)
   std::optional<AutoscalingSpec> autoscaling;   // `instances` is then the starting count
   std::vector<std::string> zones;               // instance i is placed in zones[i % zones.size()]; empty: none
+  // Platform (docs/PLATFORM.md). Without a platform `zones` are labels for zone outages only.
+  std::vector<sim::PlaceRef> hosts;       // explicit placement: instance i on hosts[i % n] (wins over zones)
+  std::vector<sim::PlaceRef> zone_refs;   // `zones` with where each was written (platform placement)
+  std::optional<sim::HostKind> host_kind; // placement over zones uses only hosts of this kind
+  PayloadSpec payload;                    // bytes sent and received per call (platform only)
+  std::optional<WorkSpec> work;           // calls run as SimGrid executions (then `latency` is null)
+  std::optional<BatchingSpec> batching;   // a continuous-batching model server (then `latency` is null)
 };
 
 struct StepSpec {
@@ -107,6 +134,8 @@ struct SourceSpec {
   DistributionPtr output_tokens;
   bool tokens_from_trace = false;
   uint64_t sessions = 0; // requests carry one of this many session keys (ring_hash affinity); 0: each its own
+  /** Where its clients are (platform only): a zone, or a host of an XML platform; empty: the first zone. */
+  std::optional<sim::PlaceRef> location;
 };
 
 enum class SelectionStrategy {
@@ -125,6 +154,8 @@ enum class SelectionStrategy {
   LINUCB,     // contextual bandit (disjoint LinUCB) on request features
   PREDICTIVE, // least predicted objective: learned wait + service time, success rate; cost and quality
   ORACLE,     // the same objective computed from the simulator's true state (a ceiling, not a real strategy)
+  // Platform-aware:
+  LOCALITY, // least outstanding in the client's zone, then its region, then anywhere: spill over on overload
 };
 
 /** Predictors of a member's service time (PREDICTIVE). */
@@ -161,6 +192,8 @@ struct SelectionSpec {
   double reward_scale_s = 0.0; // bandits: reward = exp(-latency / scale) on success, 0 on failure; 0: the pool's
                                // mean expected latency
   double ridge = 1.0;          // LINUCB: A starts as ridge x I
+  double spill_at = 1.0;       // LOCALITY: a tier is overloaded when its least loaded member has this many
+                               // outstanding calls per concurrency slot
 };
 
 /** Why a call (and then a request) failed. */
@@ -236,6 +269,7 @@ struct FaultSpec {
     ERRORS,     // the error probability becomes `error_probability`
     RATE_LIMIT, // the provider's rate limits change to `rate_limit`
     PRICE,      // calls sent while it lasts cost price_multiplier x (per call and per token)
+    OUTAGE,     // platform: every instance placed in `place` (a zone or a region) is down, as CRASH
   };
   Kind kind = Kind::CRASH;
   std::string name; // as written, for reports: `fault 0 (crash llm)` or the `name` key
@@ -247,6 +281,8 @@ struct FaultSpec {
   double price_multiplier = 1.0;
   double error_probability = 0.0;
   RateLimiterOptions rate_limit;
+  sim::PlaceRef place; // OUTAGE: the zone or region
+  bool place_is_region = false;
 };
 
 /** What the amplification factor divides (docs/METRICS.md, "Amplification"). */
@@ -277,6 +313,7 @@ struct Scenario {
   std::string description;
   std::string path; // the file as given
   SimulationSpec simulation;
+  sim::PlatformSpec platform; // empty(): no platform (no network, no placement)
   std::vector<ServiceSpec> services;
   std::vector<WorkflowSpec> workflows;
   std::vector<SourceSpec> sources;

@@ -107,6 +107,8 @@ private:
   {
     fail(c, "expected " + what + ", found " + describe_found(c.node));
   }
+  /** A key that may not be there (with another, or without a platform): located at the key itself. */
+  [[noreturn]] void fail_key(const Cursor& c, const std::string& message) const { missing(c, message); }
 
   static std::string child_path(const std::string& parent, const std::string& key)
   {
@@ -248,6 +250,18 @@ private:
   {
     return with_unit(c, parse_rate_per_s, "a rate", "(120/s, 3000/min, 10/h)", allow_zero);
   }
+  double size(const Cursor& c, bool allow_zero = true) const
+  {
+    return with_unit(c, parse_size_bytes, "a size", "with a unit (512B, 2KB, 1MiB)", allow_zero);
+  }
+  double bandwidth(const Cursor& c) const
+  {
+    return with_unit(c, parse_bandwidth_Bps, "a bandwidth", "with a unit (10Gbps, 100Mbps, 125MBps)", false);
+  }
+  double flops(const Cursor& c, bool allow_zero = true) const
+  {
+    return with_unit(c, parse_flops, "a flop count", "with a unit (100Mf, 1Gf, 2Tf)", allow_zero);
+  }
   double probability(const Cursor& c) const
   {
     auto value = parse_fraction(scalar(c, "a probability in [0, 1] (0.02 or 2%)"));
@@ -307,11 +321,29 @@ private:
   }
 
   // ---- sections ---------------------------------------------------------------------------------
-  enum class Quantity { TIME, COUNT };
+  enum class Quantity { TIME, COUNT, BYTES, FLOPS };
+  static std::string quantity_name(Quantity q)
+  {
+    switch (q) {
+      case Quantity::TIME:
+        return "a duration";
+      case Quantity::BYTES:
+        return "a size";
+      case Quantity::FLOPS:
+        return "a flop count";
+      case Quantity::COUNT:
+        break;
+    }
+    return "a number";
+  }
   double quantity(const Cursor& c, Quantity q, bool allow_zero) const
   {
     if (q == Quantity::TIME)
       return duration(c, allow_zero);
+    if (q == Quantity::BYTES)
+      return size(c, allow_zero);
+    if (q == Quantity::FLOPS)
+      return flops(c, allow_zero);
     auto value = parse_number(scalar(c, "a number >= 0"));
     if (!value || *value < 0 || (!allow_zero && *value == 0))
       expected(c, allow_zero ? "a number >= 0" : "a number > 0");
@@ -321,6 +353,48 @@ private:
   LatencyModelPtr latency(const Cursor& c) const;
   void simulation(const Cursor& c, SimulationSpec& out) const;
   ServiceSpec service(const std::string& service_name, const Cursor& c) const;
+  /** How long a call takes: exactly one of `latency`, `work`, `batching`. */
+  void call_model(const Cursor& c, ServiceSpec& s) const;
+  /** `zones`, `hosts`, `host_kind`: where the instances are, checked against a YAML platform. */
+  void placement(const Cursor& c, ServiceSpec& s) const;
+  PayloadSpec payload(const Cursor& c) const;
+  WorkSpec work(const Cursor& c) const;
+  BatchingSpec batching(const Cursor& c) const;
+
+  // ---- platform ---------------------------------------------------------------------------------
+  sim::PlatformSpec platform(const Cursor& c) const;
+  void network(const Cursor& c, sim::PlatformSpec& p) const;
+  sim::LinkSpec link(const Cursor& c, sim::LinkSpec defaults) const;
+  void regions(const Cursor& c, sim::PlatformSpec& p) const;
+  void routes(const Cursor& c, sim::PlatformSpec& p) const;
+  /** The places a scenario can name once the platform is read. */
+  struct Places {
+    bool present = false; // a `platform:` section
+    bool yaml = false;    // written in the scenario (names are checked), not an XML file
+    std::vector<std::string> regions, zones, hosts;
+    std::map<std::string, std::pair<uint32_t, sim::HostKind>> host_zone_kind; // host -> its zone and kind
+  };
+  static Places index_places(const sim::PlatformSpec& p);
+  /** Refuses the key at `c` when the scenario has no platform; `what` names it in the message. */
+  void needs_platform(const Cursor& c, const std::string& what) const
+  {
+    if (!places_.present)
+      fail_key(c, what + " needs a `platform:` section (docs/PLATFORM.md)");
+  }
+  /** A name of a host, zone or region: letters, digits, '-', '_' and '.' (XML platforms' names). */
+  std::string place_name(const Cursor& c) const
+  {
+    std::string text = scalar(c, "a name");
+    bool ok = !text.empty() && std::all_of(text.begin(), text.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+    });
+    if (!ok)
+      expected(c, "a name of letters, digits, '-', '_' and '.'");
+    return text;
+  }
+  /** The place named at `c`, with where it is named; with a YAML platform it must be one of `known`
+   *  (`kind`: zone, region, host), with a did-you-mean. */
+  sim::PlaceRef known_place(const Cursor& c, const std::vector<std::string>& known, const std::string& kind) const;
   /** The index of the workflow named at `c`; unknown names are refused with a did-you-mean. */
   uint32_t workflow_ref(const Cursor& c, const Scenario& s) const
   {
@@ -356,6 +430,10 @@ private:
   ArrivalSpec arrival(const Cursor& c) const;
   void orchestrator(const Cursor& c, OrchestratorSpec& out) const;
   FaultSpec fault(const Cursor& c, const Scenario& s, size_t index) const;
+  /** A zone outage (with a platform) or a region outage: one OUTAGE fault on the place. */
+  FaultSpec outage(const Cursor& c, size_t index, bool region) const;
+  /** `at` and `duration` of a fault. */
+  void fault_time(const Cursor& c, FaultSpec& f) const;
   /** One fault, or a zone outage expanded into one crash per service with instances in the zone. */
   std::vector<FaultSpec> faults_of(const Cursor& c, const Scenario& s, size_t index) const;
   void selection(const Cursor& c, SelectionSpec& out) const;
@@ -385,6 +463,7 @@ private:
   SloSpec slo(const Cursor& c) const;
 
   Document doc_;
+  Places places_; // set once the platform is read, before the sections that name places
   mutable std::map<std::string, std::shared_ptr<const Trace>> traces_;
 };
 
@@ -395,8 +474,7 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
   if (c.node.IsScalar())
     return make_constant(quantity(c, q, true));
   if (!c.node.IsMap())
-    expected(c, q == Quantity::TIME ? "a duration or a distribution map {dist: ...}"
-                                    : "a number or a distribution map {dist: ...}");
+    expected(c, quantity_name(q) + " or a distribution map {dist: ...}");
   const Cursor kind = selector(c, "dist");
   auto allow = [&](std::vector<std::string> keys) {
     keys.push_back("dist");
@@ -602,8 +680,9 @@ void Loader::simulation(const Cursor& c, SimulationSpec& out) const
 ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) const
 {
   require_map(c, "a service map {instances, concurrency, latency, ...}");
-  check_keys(c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost",
-                 "quality", "weight", "rate_limit", "autoscaling", "zones"});
+  check_keys(
+      c, {"description", "capabilities", "instances", "concurrency", "queue", "latency", "errors", "cost", "quality",
+          "weight", "rate_limit", "autoscaling", "zones", "hosts", "host_kind", "payload", "work", "batching"});
   ServiceSpec s;
   s.name = service_name;
   if (auto caps = optional_child(c, "capabilities")) {
@@ -624,7 +703,7 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
     else
       s.queue_capacity = static_cast<uint32_t>(count(*queue, 0, 100'000'000, "'unbounded' or a queue capacity"));
   }
-  s.latency = latency(child(c, "latency"));
+  call_model(c, s);
   if (auto errors = optional_child(c, "errors")) {
     if (errors->node.IsMap()) {
       check_keys(*errors, {"probability"});
@@ -645,9 +724,9 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
   }
   if (auto limit = optional_child(c, "rate_limit"))
     s.rate_limit = rate_limit(*limit);
-  if (auto zones = optional_child(c, "zones"))
-    for (const auto& item : list(*zones, "a list of zone names"))
-      s.zones.push_back(name(item));
+  placement(c, s);
+  if (auto p = optional_child(c, "payload"))
+    s.payload = payload(*p);
   if (auto scaling = optional_child(c, "autoscaling")) {
     s.autoscaling = autoscaling(*scaling);
     const uint32_t lo = s.autoscaling->get_min(), hi = s.autoscaling->get_max();
@@ -671,6 +750,373 @@ ServiceSpec Loader::service(const std::string& service_name, const Cursor& c) co
     }
   }
   return s;
+}
+
+void Loader::call_model(const Cursor& c, ServiceSpec& s) const
+{
+  const auto latency_c = optional_child(c, "latency");
+  const auto work_c = optional_child(c, "work");
+  const auto batching_c = optional_child(c, "batching");
+  if (latency_c && work_c)
+    fail_key(*work_c, "expected either 'latency' or 'work', not both");
+  if (latency_c && batching_c)
+    fail_key(*batching_c, "expected either 'latency' or 'batching', not both");
+  if (work_c && batching_c)
+    fail_key(*batching_c, "expected either 'work' or 'batching', not both");
+  if (!latency_c && !work_c && !batching_c)
+    missing(c, "missing required key 'latency' (or 'work' or 'batching': how long a call takes)");
+  if (latency_c)
+    s.latency = latency(*latency_c);
+  if (work_c)
+    s.work = work(*work_c);
+  if (batching_c) {
+    if (auto concurrency = optional_child(c, "concurrency"))
+      fail_key(*concurrency,
+               "expected either 'concurrency' or 'batching', not both (a batching server serves "
+               "max_batch sequences at once)");
+    s.batching = batching(*batching_c);
+    s.concurrency = s.batching->max_batch;
+  }
+}
+
+void Loader::placement(const Cursor& c, ServiceSpec& s) const
+{
+  const auto zones_c = optional_child(c, "zones");
+  const auto hosts_c = optional_child(c, "hosts");
+  const auto kind_c = optional_child(c, "host_kind");
+  if (zones_c && hosts_c)
+    fail_key(*hosts_c, "expected either 'zones' or 'hosts', not both");
+  std::vector<Cursor> zone_items, host_items;
+  if (zones_c) {
+    zone_items = list(*zones_c, "a list of zone names");
+    for (const auto& item : zone_items) {
+      if (!places_.present) {
+        s.zones.push_back(name(item));
+        continue;
+      }
+      s.zone_refs.push_back(known_place(item, places_.zones, "zone"));
+      s.zones.push_back(s.zone_refs.back().name);
+    }
+  }
+  if (hosts_c) {
+    needs_platform(*hosts_c, "`hosts`");
+    host_items = list(*hosts_c, "a list of host names");
+    for (const auto& item : host_items)
+      s.hosts.push_back(known_place(item, places_.hosts, "host"));
+  }
+  if (!kind_c)
+    return;
+  needs_platform(*kind_c, "`host_kind`");
+  const auto kind = choice<sim::HostKind>(*kind_c, {{"cpu", sim::HostKind::CPU}, {"gpu", sim::HostKind::GPU}});
+  s.host_kind = kind;
+  if (!places_.yaml)
+    return;
+  const std::string kind_text = kind_c->node.Scalar();
+  for (size_t i = 0; i < host_items.size(); ++i)
+    if (places_.host_zone_kind.at(s.hosts[i].name).second != kind)
+      fail(host_items[i],
+           "host '" + s.hosts[i].name + "' is not a " + kind_text + " host (host_kind: " + kind_text + ")");
+  auto has_kind = [&](const std::string& zone) {
+    for (const auto& [host, zone_kind] : places_.host_zone_kind)
+      if (places_.zones[zone_kind.first] == zone && zone_kind.second == kind)
+        return true;
+    return false;
+  };
+  for (size_t i = 0; i < zone_items.size(); ++i)
+    if (!has_kind(s.zones[i]))
+      fail(zone_items[i], "zone '" + s.zones[i] + "' has no " + kind_text + " host (host_kind: " + kind_text + ")");
+  if (!zones_c && !hosts_c)
+    for (const auto& zone : places_.zones)
+      if (!has_kind(zone))
+        fail(*kind_c, "zone '" + zone + "' has no " + kind_text +
+                          " host; without `zones` or `hosts` the instances are placed in every zone");
+}
+
+PayloadSpec Loader::payload(const Cursor& c) const
+{
+  needs_platform(c, "`payload`");
+  require_map(c, "a payload map {request, response, per_input_token, per_output_token}");
+  check_keys(c, {"request", "response", "per_input_token", "per_output_token"});
+  PayloadSpec p;
+  if (auto v = optional_child(c, "request"))
+    p.request_bytes = distribution(*v, Quantity::BYTES);
+  if (auto v = optional_child(c, "response"))
+    p.response_bytes = distribution(*v, Quantity::BYTES);
+  if (auto v = optional_child(c, "per_input_token"))
+    p.request_bytes_per_input_token = size(*v);
+  if (auto v = optional_child(c, "per_output_token"))
+    p.response_bytes_per_output_token = size(*v);
+  return p;
+}
+
+WorkSpec Loader::work(const Cursor& c) const
+{
+  needs_platform(c, "`work`");
+  require_map(c, "a work map {flops, per_input_token, per_output_token}");
+  check_keys(c, {"flops", "per_input_token", "per_output_token"});
+  WorkSpec w;
+  if (auto v = optional_child(c, "flops"))
+    w.flops = distribution(*v, Quantity::FLOPS);
+  if (auto v = optional_child(c, "per_input_token"))
+    w.flops_per_input_token = flops(*v);
+  if (auto v = optional_child(c, "per_output_token"))
+    w.flops_per_output_token = flops(*v);
+  return w;
+}
+
+BatchingSpec Loader::batching(const Cursor& c) const
+{
+  require_map(c,
+              "a batching map {max_batch, max_batch_tokens, base, per_sequence, per_prefill_token, "
+              "per_context_token}");
+  check_keys(c, {"max_batch", "max_batch_tokens", "base", "per_sequence", "per_prefill_token", "per_context_token"});
+  BatchingSpec b;
+  const auto max_batch_c = optional_child(c, "max_batch");
+  if (max_batch_c)
+    b.max_batch = static_cast<uint32_t>(count(*max_batch_c, 1, 1'000'000, "a batch size (sequences)"));
+  const auto tokens_c = optional_child(c, "max_batch_tokens");
+  if (tokens_c)
+    b.max_batch_tokens = static_cast<uint32_t>(count(*tokens_c, 1, 1'000'000'000, "a token budget per iteration"));
+  // Every decoding sequence in the batch takes one token of each iteration's budget.
+  if (b.max_batch_tokens < b.max_batch) {
+    if (tokens_c)
+      fail(*tokens_c, "expected max_batch_tokens >= max_batch (" + std::to_string(b.max_batch) + "), found " +
+                          describe_found(tokens_c->node));
+    fail(*max_batch_c, "expected max_batch <= max_batch_tokens (" + std::to_string(b.max_batch_tokens) +
+                           ", the default), found " + describe_found(max_batch_c->node));
+  }
+  if (auto v = optional_child(c, "base"))
+    b.base_s = duration(*v, true);
+  if (auto v = optional_child(c, "per_sequence"))
+    b.per_sequence_s = duration(*v, true);
+  if (auto v = optional_child(c, "per_prefill_token"))
+    b.per_prefill_token_s = duration(*v, true);
+  if (auto v = optional_child(c, "per_context_token"))
+    b.per_context_token_s = duration(*v, true);
+  if (b.base_s + b.per_sequence_s <= 0)
+    fail_key(c, "expected base + per_sequence > 0 (an iteration takes time whatever its tokens), found 0 s");
+  return b;
+}
+
+// ---- platform -----------------------------------------------------------------------------------
+
+sim::PlatformSpec Loader::platform(const Cursor& c) const
+{
+  require_map(c, "a platform map {network, regions, routes} or {file, network}");
+  check_keys(c, {"file", "network", "regions", "routes"});
+  sim::PlatformSpec p;
+  const auto file = optional_child(c, "file");
+  const auto regions_c = optional_child(c, "regions");
+  const auto routes_c = optional_child(c, "routes");
+  if (file && regions_c)
+    fail_key(*regions_c, "expected either 'file' or 'regions', not both");
+  if (file && routes_c)
+    fail_key(*routes_c, "expected either 'file' or 'routes', not both (an XML platform holds its routes)");
+  if (!file && !regions_c)
+    missing(c, "missing required key 'regions' or 'file' (the platform's zones and hosts)");
+  if (file) {
+    const std::string relative = scalar(*file, "a SimGrid platform XML file path");
+    if (relative.empty())
+      expected(*file, "a SimGrid platform XML file path");
+    namespace fs = std::filesystem;
+    fs::path full = relative;
+    if (full.is_relative())
+      full = fs::path(doc_.file).parent_path() / full;
+    p.xml_path = full.lexically_normal().string();
+    p.xml_where = location(file->node.Mark(), file->path);
+    std::ifstream in(p.xml_path);
+    if (!in || fs::is_directory(p.xml_path))
+      fail(*file, "cannot open platform file '" + p.xml_path +
+                      "': " + (in ? std::string("it is a directory") : std::string(std::strerror(errno))));
+  }
+  if (auto n = optional_child(c, "network"))
+    network(*n, p);
+  if (regions_c)
+    regions(*regions_c, p);
+  if (routes_c)
+    routes(*routes_c, p);
+  return p;
+}
+
+void Loader::network(const Cursor& c, sim::PlatformSpec& p) const
+{
+  require_map(c, "a network map {model, contention, egress_usd_per_gb, intra_region, inter_region}");
+  check_keys(c, {"model", "contention", "egress_usd_per_gb", "intra_region", "inter_region"});
+  if (auto v = optional_child(c, "model"))
+    p.model = choice<sim::NetworkModel>(*v, {{"lv08", sim::NetworkModel::LV08}, {"cm02", sim::NetworkModel::CM02}});
+  if (auto v = optional_child(c, "contention"))
+    p.contention = boolean(*v);
+  if (auto v = optional_child(c, "egress_usd_per_gb"))
+    p.egress_usd_per_gb = number(*v, 0, 1e6, "a price per GB in USD");
+  auto default_link = [&](const std::string& key, sim::LinkSpec& out) {
+    if (auto v = optional_child(c, key)) {
+      if (!p.xml_path.empty())
+        fail_key(*v, "an XML platform's links are in its file: expected no '" + key + "' beside 'file'");
+      out = link(*v, out);
+    }
+  };
+  default_link("intra_region", p.intra_region);
+  default_link("inter_region", p.inter_region);
+}
+
+sim::LinkSpec Loader::link(const Cursor& c, sim::LinkSpec l) const
+{
+  require_map(c, "a link map {bandwidth: 10Gbps, latency: 1ms}");
+  check_keys(c, {"bandwidth", "latency"});
+  if (auto v = optional_child(c, "bandwidth"))
+    l.bandwidth_Bps = bandwidth(*v);
+  if (auto v = optional_child(c, "latency"))
+    l.latency_s = duration(*v, true);
+  return l;
+}
+
+void Loader::regions(const Cursor& c, sim::PlatformSpec& p) const
+{
+  require_map(c, "a map of regions {name: {zones: {...}}}");
+  std::map<std::string, std::string> owner; // every name of the platform -> what it names
+  auto claim = [&](const Cursor& at, const std::string& taken, const std::string& what) {
+    auto [it, fresh] = owner.emplace(taken, what);
+    if (!fresh)
+      fail(at, "duplicate name '" + taken + "': already " + it->second +
+                   " (regions, zones and hosts need names unique in the platform)");
+  };
+  for_each_entry(c, [&](const Cursor& region_key, const Cursor& region) {
+    const std::string region_name = name(region_key);
+    claim(region_key, region_name, "the name of region '" + region_name + "'");
+    const auto region_index = static_cast<uint32_t>(p.regions.size());
+    p.regions.push_back(sim::RegionSpec{region_name});
+    require_map(region, "a region map {zones: {name: {hosts: [...]}}}");
+    check_keys(region, {"zones"});
+    const Cursor zones = child(region, "zones");
+    require_map(zones, "a map of zones {name: {hosts: [...], host_link, client_link}}");
+    for_each_entry(zones, [&](const Cursor& zone_key, const Cursor& zone_c) {
+      sim::ZoneSpec zone;
+      zone.name = name(zone_key);
+      zone.region = region_index;
+      claim(zone_key, zone.name, "the name of zone '" + zone.name + "' (region '" + region_name + "')");
+      require_map(zone_c, "a zone map {hosts: [...], host_link, client_link}");
+      check_keys(zone_c, {"hosts", "host_link", "client_link"});
+      for (const auto& item :
+           list(child(zone_c, "hosts"), "a list of host groups [{name, count, kind, speed, cores}]")) {
+        require_map(item, "a host group map {name, count, kind, speed, cores}");
+        check_keys(item, {"name", "count", "kind", "speed", "cores"});
+        const Cursor name_c = child(item, "name");
+        sim::HostGroupSpec group;
+        group.name = name(name_c);
+        if (auto v = optional_child(item, "count"))
+          group.count = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a host count"));
+        if (auto v = optional_child(item, "kind"))
+          group.kind = choice<sim::HostKind>(*v, {{"cpu", sim::HostKind::CPU}, {"gpu", sim::HostKind::GPU}});
+        if (auto v = optional_child(item, "speed"))
+          group.speed_flops =
+              with_unit(*v, parse_flops, "a speed in flop/s per core", "with a unit (1Gf, 100Gf, 312Tf)", false);
+        if (auto v = optional_child(item, "cores"))
+          group.cores = static_cast<uint32_t>(count(*v, 1, 1'000'000, "a core count"));
+        claim(name_c, group.name, "the name of host group '" + group.name + "' in zone '" + zone.name + "'");
+        for (uint32_t i = 0; group.count > 1 && i < group.count; ++i) {
+          const std::string host = group.name + "-" + std::to_string(i);
+          auto [it, fresh] = owner.emplace(host, "the name of host " + std::to_string(i) + " of group '" + group.name +
+                                                     "' in zone '" + zone.name + "'");
+          if (!fresh)
+            fail(name_c, "duplicate name '" + host + "' (host " + std::to_string(i) + " of group '" + group.name +
+                             "'): already " + it->second +
+                             " (regions, zones and hosts need names unique in the platform)");
+        }
+        zone.hosts.push_back(std::move(group));
+      }
+      if (auto v = optional_child(zone_c, "host_link"))
+        zone.host_link = link(*v, zone.host_link);
+      if (auto v = optional_child(zone_c, "client_link"))
+        zone.client_link = link(*v, zone.client_link);
+      p.zones.push_back(std::move(zone));
+    });
+  });
+}
+
+void Loader::routes(const Cursor& c, sim::PlatformSpec& p) const
+{
+  std::vector<std::string> names; // zones and regions, for did-you-mean
+  for (const auto& z : p.zones)
+    names.push_back(z.name);
+  for (const auto& r : p.regions)
+    names.push_back(r.name);
+  auto zones_of = [&](const Cursor& end) {
+    const std::string end_name = name(end);
+    std::vector<uint32_t> zones;
+    for (uint32_t z = 0; z < p.zones.size(); ++z)
+      if (p.zones[z].name == end_name || p.regions[p.zones[z].region].name == end_name)
+        zones.push_back(z);
+    if (zones.empty()) {
+      std::string message = "unknown zone or region '" + end_name + "'";
+      if (auto guess = did_you_mean(end_name, names))
+        message += " (did you mean '" + *guess + "'?)";
+      fail(end, message);
+    }
+    return zones;
+  };
+  std::map<std::pair<uint32_t, uint32_t>, std::string> linked; // zone pair (low, high) -> its route
+  const auto items = list(c, "a list of routes [{between: [a, b], bandwidth, latency}]");
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Cursor& item = items[i];
+    require_map(item, "a route map {between: [a, b], bandwidth, latency}");
+    check_keys(item, {"between", "bandwidth", "latency"});
+    const Cursor between = child(item, "between");
+    if (!between.node.IsSequence() || between.node.size() != 2)
+      expected(between, "a list of two zone or region names [a, b]");
+    const Cursor a_c{between.node[0], child_path(between.path, "0")};
+    const Cursor b_c{between.node[1], child_path(between.path, "1")};
+    sim::RouteSpec route;
+    route.from_zones = zones_of(a_c);
+    route.to_zones = zones_of(b_c);
+    const std::string a = a_c.node.Scalar(), b = b_c.node.Scalar();
+    if (a == b)
+      fail(b_c, "expected two different ends, found '" + a + "' twice");
+    for (uint32_t z : route.from_zones)
+      if (std::find(route.to_zones.begin(), route.to_zones.end(), z) != route.to_zones.end())
+        fail(b_c, "the ends overlap: zone '" + p.zones[z].name + "' is in both '" + a + "' and '" + b + "'");
+    route.link.bandwidth_Bps = bandwidth(child(item, "bandwidth"));
+    route.link.latency_s = duration(child(item, "latency"), true);
+    route.name = "route " + std::to_string(i) + " (" + a + " - " + b + ")";
+    for (uint32_t x : route.from_zones)
+      for (uint32_t y : route.to_zones) {
+        auto [it, fresh] = linked.emplace(std::minmax(x, y), route.name);
+        if (!fresh)
+          fail(between, "zones '" + p.zones[x].name + "' and '" + p.zones[y].name + "' are already linked by " +
+                            it->second + ": a zone pair takes one route at most");
+      }
+    p.routes.push_back(std::move(route));
+  }
+}
+
+Loader::Places Loader::index_places(const sim::PlatformSpec& p)
+{
+  Places places;
+  places.present = !p.empty();
+  places.yaml = !p.zones.empty();
+  for (const auto& r : p.regions)
+    places.regions.push_back(r.name);
+  for (uint32_t z = 0; z < p.zones.size(); ++z) {
+    places.zones.push_back(p.zones[z].name);
+    for (const auto& g : p.zones[z].hosts)
+      for (uint32_t i = 0; i < g.count; ++i) {
+        places.hosts.push_back(g.count == 1 ? g.name : g.name + "-" + std::to_string(i));
+        places.host_zone_kind[places.hosts.back()] = {z, g.kind};
+      }
+  }
+  return places;
+}
+
+sim::PlaceRef Loader::known_place(const Cursor& c, const std::vector<std::string>& known, const std::string& kind) const
+{
+  sim::PlaceRef ref{places_.yaml ? name(c) : place_name(c), location(c.node.Mark(), c.path)};
+  if (!places_.yaml || std::find(known.begin(), known.end(), ref.name) != known.end())
+    return ref;
+  std::string message = "unknown " + kind + " '" + ref.name + "'";
+  if (auto guess = did_you_mean(ref.name, known))
+    message += " (did you mean '" + *guess + "'?)";
+  else if (known.size() <= 12)
+    message += "; the platform's " + kind + "s: " + join(known);
+  fail(c, message);
 }
 
 WorkflowSpec Loader::workflow(const std::string& workflow_name, const Cursor& c, const Scenario& s) const
@@ -915,7 +1361,7 @@ ArrivalSpec Loader::arrival(const Cursor& c) const
 SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
 {
   require_map(c, "a workload source map {workflow, arrival}");
-  check_keys(c, {"name", "workflow", "arrival", "tokens", "sessions"});
+  check_keys(c, {"name", "workflow", "arrival", "tokens", "sessions", "location"});
   SourceSpec src;
   const Cursor workflow_c = child(c, "workflow");
   const std::string workflow_name = name(workflow_c);
@@ -924,6 +1370,10 @@ SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
   if (auto n = optional_child(c, "name"))
     src.name = name(*n);
   src.arrival = arrival(child(c, "arrival"));
+  if (auto location_c = optional_child(c, "location")) {
+    needs_platform(*location_c, "`location`");
+    src.location = known_place(*location_c, places_.zones, "zone");
+  }
   if (auto sessions = optional_child(c, "sessions"))
     src.sessions = count(*sessions, 1, 1'000'000'000'000ULL, "a number of sessions");
   if (auto tokens = optional_child(c, "tokens")) {
@@ -942,21 +1392,23 @@ SourceSpec Loader::source(const Cursor& c, const Scenario& s) const
 void Loader::selection(const Cursor& c, SelectionSpec& out) const
 {
   require_map(c, "a selection map {strategy, ...}");
-  out.strategy = choice<SelectionStrategy>(selector(c, "strategy"),
-                                           {{"round_robin", SelectionStrategy::ROUND_ROBIN},
-                                            {"weighted_round_robin", SelectionStrategy::WEIGHTED_ROUND_ROBIN},
-                                            {"random", SelectionStrategy::RANDOM},
-                                            {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
-                                            {"power_of_d", SelectionStrategy::POWER_OF_D},
-                                            {"weighted_least_request", SelectionStrategy::WEIGHTED_LEAST_REQUEST},
-                                            {"peak_ewma", SelectionStrategy::PEAK_EWMA},
-                                            {"ring_hash", SelectionStrategy::RING_HASH},
-                                            {"capability_score", SelectionStrategy::CAPABILITY_SCORE},
-                                            {"ucb1", SelectionStrategy::UCB1},
-                                            {"thompson", SelectionStrategy::THOMPSON},
-                                            {"linucb", SelectionStrategy::LINUCB},
-                                            {"predictive", SelectionStrategy::PREDICTIVE},
-                                            {"oracle", SelectionStrategy::ORACLE}});
+  const Cursor strategy_c = selector(c, "strategy");
+  out.strategy =
+      choice<SelectionStrategy>(strategy_c, {{"round_robin", SelectionStrategy::ROUND_ROBIN},
+                                             {"weighted_round_robin", SelectionStrategy::WEIGHTED_ROUND_ROBIN},
+                                             {"random", SelectionStrategy::RANDOM},
+                                             {"least_outstanding", SelectionStrategy::LEAST_OUTSTANDING},
+                                             {"power_of_d", SelectionStrategy::POWER_OF_D},
+                                             {"weighted_least_request", SelectionStrategy::WEIGHTED_LEAST_REQUEST},
+                                             {"peak_ewma", SelectionStrategy::PEAK_EWMA},
+                                             {"ring_hash", SelectionStrategy::RING_HASH},
+                                             {"capability_score", SelectionStrategy::CAPABILITY_SCORE},
+                                             {"ucb1", SelectionStrategy::UCB1},
+                                             {"thompson", SelectionStrategy::THOMPSON},
+                                             {"linucb", SelectionStrategy::LINUCB},
+                                             {"predictive", SelectionStrategy::PREDICTIVE},
+                                             {"oracle", SelectionStrategy::ORACLE},
+                                             {"locality", SelectionStrategy::LOCALITY}});
   auto bandit_keys = [&](const Cursor& at) {
     if (auto v = optional_child(at, "discount"))
       out.discount = number(*v, 0.5, 1, "a discount factor per update");
@@ -1032,6 +1484,12 @@ void Loader::selection(const Cursor& c, SelectionSpec& out) const
       check_keys(c, {"strategy", "objective"});
       if (auto v = optional_child(c, "objective"))
         out.objective = objective(*v);
+      break;
+    case SelectionStrategy::LOCALITY:
+      needs_platform(strategy_c, "`strategy: locality`");
+      check_keys(c, {"strategy", "spill_at"});
+      if (auto v = optional_child(c, "spill_at"))
+        out.spill_at = positive(*v, "a load per slot > 0 (outstanding calls per concurrency slot)");
       break;
     default:
       check_keys(c, {"strategy"});
@@ -1482,7 +1940,10 @@ std::vector<FaultSpec> Loader::faults_of(const Cursor& c, const Scenario& s, siz
 {
   require_map(c, "a fault map {type, service, at, duration, ...}");
   const auto type = optional_child(c, "type"); // a missing type is reported by fault()
-  if (!(type && type->node.IsScalar() && type->node.Scalar() == "zone_outage"))
+  const std::string type_text = type && type->node.IsScalar() ? type->node.Scalar() : "";
+  if (type_text == "region_outage" || (type_text == "zone_outage" && places_.present))
+    return {outage(c, index, type_text == "region_outage")};
+  if (type_text != "zone_outage")
     return {fault(c, s, index)};
   check_keys(c, {"type", "name", "zone", "at", "duration"});
   const Cursor zone_c = child(c, "zone");
@@ -1494,9 +1955,7 @@ std::vector<FaultSpec> Loader::faults_of(const Cursor& c, const Scenario& s, siz
   base.name = "fault " + std::to_string(index) + " (zone_outage " + zone + ")";
   if (auto n = optional_child(c, "name"))
     base.name = name(*n);
-  base.start_s = duration(child(c, "at"), true);
-  if (auto d = optional_child(c, "duration"))
-    base.duration_s = d->node.IsScalar() && d->node.Scalar() == "forever" ? INF : duration(*d);
+  fault_time(c, base);
   for (uint32_t svc = 0; svc < s.services.size(); ++svc) {
     const auto& zones = s.services[svc].zones;
     for (const auto& z : zones)
@@ -1519,12 +1978,37 @@ std::vector<FaultSpec> Loader::faults_of(const Cursor& c, const Scenario& s, siz
   return out;
 }
 
+void Loader::fault_time(const Cursor& c, FaultSpec& f) const
+{
+  f.start_s = duration(child(c, "at"), true);
+  if (auto d = optional_child(c, "duration"))
+    f.duration_s = d->node.IsScalar() && d->node.Scalar() == "forever" ? INF : duration(*d);
+}
+
+FaultSpec Loader::outage(const Cursor& c, size_t index, bool region) const
+{
+  const std::string type = region ? "region_outage" : "zone_outage";
+  const std::string key = region ? "region" : "zone";
+  needs_platform(child(c, "type"), "`" + type + "`");
+  check_keys(c, {"type", "name", key, "at", "duration"});
+  FaultSpec f;
+  f.kind = FaultSpec::Kind::OUTAGE;
+  f.place = known_place(child(c, key), region ? places_.regions : places_.zones, key);
+  f.place_is_region = region;
+  f.name = "fault " + std::to_string(index) + " (" + type + " " + f.place.name + ")";
+  if (auto n = optional_child(c, "name"))
+    f.name = name(*n);
+  fault_time(c, f);
+  return f;
+}
+
 FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
 {
   require_map(c, "a fault map {type, service, at, duration, ...}");
   FaultSpec f;
   f.kind = choice<FaultSpec::Kind>(child(c, "type"), {{"crash", FaultSpec::Kind::CRASH},
                                                       {"zone_outage", FaultSpec::Kind::CRASH},
+                                                      {"region_outage", FaultSpec::Kind::OUTAGE},
                                                       {"latency", FaultSpec::Kind::LATENCY},
                                                       {"errors", FaultSpec::Kind::ERRORS},
                                                       {"rate_limit", FaultSpec::Kind::RATE_LIMIT},
@@ -1544,6 +2028,8 @@ FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
     case FaultSpec::Kind::RATE_LIMIT:
       keys.insert(keys.end(), {"requests", "tokens"});
       break;
+    case FaultSpec::Kind::OUTAGE: // outage() reads outages
+      break;
   }
   check_keys(c, keys);
   std::vector<std::string> all_services;
@@ -1554,9 +2040,7 @@ FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
   f.name = "fault " + std::to_string(index) + " (" + child(c, "type").node.Scalar() + " " + svc.name + ")";
   if (auto n = optional_child(c, "name"))
     f.name = name(*n);
-  f.start_s = duration(child(c, "at"), true);
-  if (auto d = optional_child(c, "duration"))
-    f.duration_s = d->node.IsScalar() && d->node.Scalar() == "forever" ? INF : duration(*d);
+  fault_time(c, f);
   switch (f.kind) {
     case FaultSpec::Kind::CRASH:
       if (auto list_c = optional_child(c, "instances")) {
@@ -1591,6 +2075,8 @@ FaultSpec Loader::fault(const Cursor& c, const Scenario& s, size_t index) const
       checked(c, f.rate_limit);
       break;
     }
+    case FaultSpec::Kind::OUTAGE:
+      break;
   }
   return f;
 }
@@ -1606,6 +2092,9 @@ void check_fault_overlaps(const std::vector<FaultSpec>& faults, const std::vecto
       const auto& y = faults[b];
       if (x.kind != y.kind || x.service != y.service)
         continue;
+      const bool outage = x.kind == FaultSpec::Kind::OUTAGE;
+      if (outage && (x.place.name != y.place.name || x.place_is_region != y.place_is_region))
+        continue;
       const bool overlap = x.start_s < y.start_s + y.duration_s && y.start_s < x.start_s + x.duration_s;
       if (!overlap)
         continue;
@@ -1616,9 +2105,11 @@ void check_fault_overlaps(const std::vector<FaultSpec>& faults, const std::vecto
         if (!shared)
           continue;
       }
-      fail_at(items[b], "overlaps " + x.name + " on the same " +
-                            (x.kind == FaultSpec::Kind::CRASH ? std::string("instances") : std::string("service")) +
-                            ": faults of one kind must not overlap in time");
+      const std::string what = x.kind == FaultSpec::Kind::CRASH ? "instances"
+                               : outage                         ? (x.place_is_region ? "region" : "zone")
+                                                                : "service";
+      fail_at(items[b],
+              "overlaps " + x.name + " on the same " + what + ": faults of one kind must not overlap in time");
     }
 }
 
@@ -1764,8 +2255,8 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
   const Cursor top{root, ""};
   if (!root.IsMap())
     expected(top, "a scenario map {simulation, services, workflows, workload}");
-  check_keys(top, {"name", "description", "simulation", "services", "workflows", "workload", "orchestrator", "slo",
-                   "faults", "profiles", "amplification"});
+  check_keys(top, {"name", "description", "simulation", "platform", "services", "workflows", "workload", "orchestrator",
+                   "slo", "faults", "profiles", "amplification"});
   Scenario s;
   const auto declared = profiles(top);
   for (const auto& [info, node] : declared)
@@ -1833,6 +2324,10 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
   if (auto d = optional_child(top, "description"))
     s.description = scalar(*d, "a description");
   simulation(child(top, "simulation"), s.simulation);
+  if (auto p = optional_child(top, "platform")) {
+    s.platform = platform(*p);
+    places_ = index_places(s.platform);
+  }
 
   const Cursor services = child(top, "services");
   require_map(services, "a map of services {name: {...}}");
@@ -2076,7 +2571,7 @@ std::vector<FaultItem> fault_items(const std::string& text, const std::vector<st
     if (f["name"] && f["name"].IsScalar()) {
       label = f["name"].Scalar();
     } else if (f["type"] && f["type"].IsScalar()) {
-      const YAML::Node target = f["service"] ? f["service"] : f["zone"];
+      const YAML::Node target = f["service"] ? f["service"] : f["zone"] ? f["zone"] : f["region"];
       label += " (" + f["type"].Scalar() + (target && target.IsScalar() ? " " + target.Scalar() : "") + ")";
     }
     YAML::Emitter out;

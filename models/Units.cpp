@@ -59,6 +59,78 @@ std::optional<double> parse_duration_s(std::string_view text)
   return std::nullopt;
 }
 
+namespace {
+
+/** The factor of `unit` in `units`, or nullopt. */
+std::optional<double> unit_factor(std::string_view unit, const std::vector<std::pair<std::string_view, double>>& units)
+{
+  for (const auto& [name, factor] : units)
+    if (unit == name)
+      return factor;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<double> parse_size_bytes(std::string_view text)
+{
+  auto parsed = number_and_suffix(text);
+  if (!parsed)
+    return std::nullopt;
+  static const std::vector<std::pair<std::string_view, double>> units = {
+      {"B", 1.0},   {"kB", 1e3},     {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
+      {"TB", 1e12}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
+  auto [value, unit] = *parsed;
+  if (unit.empty())
+    return value == 0.0 ? std::optional<double>(0.0) : std::nullopt;
+  auto factor = unit_factor(unit, units);
+  if (!factor || !std::isfinite(value * *factor))
+    return std::nullopt;
+  return value * *factor;
+}
+
+std::optional<double> parse_bandwidth_Bps(std::string_view text)
+{
+  auto parsed = number_and_suffix(text);
+  if (!parsed)
+    return std::nullopt;
+  auto [value, unit] = *parsed;
+  double per_unit = 0;
+  if (unit.size() >= 3 && unit.substr(unit.size() - 3) == "Bps")
+    per_unit = 1.0;
+  else if (unit.size() >= 3 && unit.substr(unit.size() - 3) == "bps")
+    per_unit = 0.125;
+  else
+    return std::nullopt;
+  static const std::vector<std::pair<std::string_view, double>> prefixes = {
+      {"", 1.0},   {"k", 1e3},     {"K", 1e3},        {"M", 1e6},           {"G", 1e9},
+      {"T", 1e12}, {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0}};
+  auto factor = unit_factor(unit.substr(0, unit.size() - 3), prefixes);
+  if (!factor || !std::isfinite(value * *factor * per_unit))
+    return std::nullopt;
+  return value * *factor * per_unit;
+}
+
+std::optional<double> parse_flops(std::string_view text)
+{
+  auto parsed = number_and_suffix(text);
+  if (!parsed)
+    return std::nullopt;
+  auto [value, unit] = *parsed;
+  if (unit.size() >= 5 && unit.substr(unit.size() - 5) == "flops")
+    unit.remove_suffix(5);
+  else if (!unit.empty() && unit.back() == 'f')
+    unit.remove_suffix(1);
+  else
+    return std::nullopt;
+  static const std::vector<std::pair<std::string_view, double>> prefixes = {
+      {"", 1.0}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
+  auto factor = unit_factor(unit, prefixes);
+  if (!factor || !std::isfinite(value * *factor))
+    return std::nullopt;
+  return value * *factor;
+}
+
 std::optional<double> parse_rate_per_s(std::string_view text)
 {
   auto parsed = number_and_suffix(text);

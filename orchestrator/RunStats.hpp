@@ -79,6 +79,28 @@ struct ServiceStats {
   uint64_t scale_ups = 0, scale_downs = 0; // autoscaler decisions that added or removed instances
   double instance_hour_usd = 0.0;
   uint32_t instances = 0;
+  /** A batching model server's iterations (docs/PLATFORM.md, "Model servers"); measured calls only for
+   *  the histograms, every iteration of the window for the counts. */
+  struct Batching {
+    uint64_t steps = 0;           // iterations that ended in the window
+    uint64_t step_sequences = 0;  // sum over them of the sequences in the batch
+    uint64_t step_tokens = 0;     // sum over them of the tokens processed (prefill + decode)
+    double step_s = 0.0;          // sum over them of their durations
+    sim::Histogram ttft_s;        // arrival at the server to the first output token
+    sim::Histogram tpot_s;        // (last token - first token) / (output tokens - 1), calls with 2+ tokens
+  };
+  std::optional<Batching> batching;
+};
+
+/** What crossed the platform's network (docs/PLATFORM.md, "Network"): transfers of measured calls. */
+struct NetworkStats {
+  uint64_t transfers = 0;         // requests and responses sent
+  double bytes = 0.0;
+  double cross_region_bytes = 0.0;
+  double egress_usd = 0.0;        // cross_region_bytes x the platform's egress price per GB
+  uint64_t cross_region_calls = 0; // calls whose instance is in another region than the request's clients
+  uint64_t local_zone_calls = 0;   // calls whose instance is in the clients' zone
+  sim::Histogram transfer_s;      // start to last byte, each transfer
 };
 
 /** Everything a run measured; analysis turns it into a results::RunResult. */
@@ -97,6 +119,8 @@ struct RunStats {
   /** Per interval, whole run (warm-up and drain included); columns `workflows.<w>.<what>` and
    *  `services.<s>.<what>`. Unset when the scenario asks for none. */
   std::optional<sim::TimeSeries> series;
+  std::optional<NetworkStats> network; // set when the scenario has a platform
+  bool lockstep = false;               // the engine ran in LOCKSTEP (SimGrid activities beside the calendar)
   double window_s() const { return window_end_s - window_start_s; }
 };
 

@@ -14,6 +14,13 @@ sim::Engine::Options engine_options(const models::Scenario& s, const Simulation:
 {
   sim::Engine::Options e;
   e.sync = s.simulation.engine == models::EngineSync::LOCKSTEP ? sim::SyncMode::LOCKSTEP : sim::SyncMode::WINDOWED;
+  // SimGrid activities (transfers with contention, executions) end at instants only SimGrid knows: the
+  // calendar must not run ahead of its clock.
+  bool work = false;
+  for (const auto& svc : s.services)
+    work = work || svc.work.has_value();
+  if (!s.platform.empty() && (s.platform.contention || work))
+    e.sync = sim::SyncMode::LOCKSTEP;
   e.max_events = o.max_events;
   e.max_time_s = o.max_time_s;
   return e;
@@ -63,7 +70,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
         if (!offered_load_)
           offered_load_ = models::compute_offered_load(scenario);
         const auto tokens = offered_load_->services[s].mean_tokens.value_or(models::CallTokens{});
-        const double prior_s = svc.latency->mean_s(tokens).value_or(1.0);
+        const double prior_s = models::nominal_service_s(svc, tokens).value_or(1.0);
         state.predictive.emplace(*predictive, svc.concurrency, scaling.cold_start_s, prior_s > 0 ? prior_s : 1.0);
         state.period_busy.start(0.0);
       } else {
@@ -74,6 +81,8 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
       Instance inst;
       inst.service = s;
       inst.life = i < svc.instances ? Instance::Life::ACTIVE : Instance::Life::INACTIVE;
+      if (svc.batching)
+        inst.batcher = std::make_unique<models::ContinuousBatcher>(*svc.batching);
       instances_.push_back(std::move(inst));
     }
     ServiceStats st;
@@ -84,11 +93,14 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     st.provisioned.set(0.0, svc.instances);
     st.ready_slots.set(0.0, static_cast<double>(svc.instances) * svc.concurrency);
     st.instance_hour_usd = svc.autoscaling ? svc.autoscaling->instance_hour_usd : 0.0;
+    if (svc.batching)
+      st.batching.emplace();
     state.up_instances = svc.instances;
     stats_.services.push_back(std::move(st));
   }
   busy_.assign(scenario.services.size(), 0);
   queued_.assign(scenario.services.size(), 0);
+  setup_platform(); // placement first: locality-aware selectors are built with it
 
   for (uint32_t w = 0; w < scenario.workflows.size(); ++w) {
     const auto& wf = scenario.workflows[w];
@@ -158,7 +170,7 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     PoolMember m;
     m.service = svc;
     m.weight = spec.weight;
-    m.expected_latency_s = spec.latency->mean_s(tokens).value_or(1.0);
+    m.expected_latency_s = spec.latency ? spec.latency->mean_s(tokens).value_or(1.0) : mean_service_s(svc, tokens);
     m.expected_cost_usd = expected_cost_usd(svc);
     m.quality = spec.quality.value_or(0.0);
     m.concurrency = spec.concurrency;
@@ -166,6 +178,10 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
     services_[svc].mean_output_tokens = tokens.output;
     for (uint32_t i = 0; i < services_[svc].allocated; ++i) {
       m.instance = service_first[svc] + i;
+      if (platform_ != nullptr) {
+        m.zone = platform_->get_hosts()[instances_[m.instance].host].zone;
+        m.region = platform_->region_of_host(instances_[m.instance].host);
+      }
       members.push_back(m);
       instances_[m.instance].pools.push_back(p);
     }
@@ -260,6 +276,7 @@ RunStats Simulation::run()
   stats_.events = engine_.get_events_dispatched();
   stats_.simgrid_timers = engine_.get_simgrid_timers();
   stats_.truncated = engine_.is_truncated();
+  stats_.lockstep = engine_options(scenario_, options_).sync == sim::SyncMode::LOCKSTEP;
   stats_.stalled = engine_.is_stalled();
   stats_.arrivals = arrivals_;
   return std::move(stats_);
@@ -316,6 +333,20 @@ void Simulation::on_event(const sim::Event& event)
       break;
     case WINDOW_OPEN:
       open_window();
+      break;
+    case REQUEST_ARRIVED:
+      if (calls_[event.id].gen == event.gen) {
+        if (calls_[event.id].measured && stats_.network)
+          stats_.network->transfer_s.record(engine_.now_s() - calls_[event.id].sent_s);
+        arrive(event.id);
+      }
+      break;
+    case RESPONSE_ARRIVED:
+      if (calls_[event.id].gen == event.gen)
+        on_response_arrived(event.id);
+      break;
+    case BATCH_STEP:
+      on_batch_step(event.id, event.gen);
       break;
     case WINDOW_CLOSE:
       close_window();
@@ -519,6 +550,7 @@ void Simulation::start_request(uint32_t source, const models::CallTokens& tokens
   req.quality_sum = 0.0;
   req.quality_count = 0;
   req.measured = measured;
+  req.origin = source_hosts_.empty() ? 0 : source_hosts_[source];
   req.steps.resize(wf.steps.size());
   auto& src = sources_[source];
   for (uint32_t k = 0; k < wf.steps.size(); ++k) {

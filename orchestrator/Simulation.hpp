@@ -6,7 +6,9 @@
 #include <optional>
 #include <vector>
 
+#include "models/Batching.hpp"
 #include "models/OfferedLoad.hpp"
+#include "models/ServiceTime.hpp"
 #include "models/Scenario.hpp"
 #include "models/WorkloadSource.hpp"
 #include "orchestrator/RunStats.hpp"
@@ -24,7 +26,9 @@
 #include "orchestrator/coordination/RetryBudget.hpp"
 #include "orchestrator/coordination/RetryThrottle.hpp"
 #include "orchestrator/selection/Selector.hpp"
+#include "sim/Activities.hpp"
 #include "sim/Engine.hpp"
+#include "sim/Platform.hpp"
 #include "sim/Pool.hpp"
 
 namespace orchsim::orchestrator {
@@ -78,10 +82,13 @@ private:
     FAULT_END,
     OUTLIER_TICK, // a service's outlier detection interval: return ejected instances whose time is up
     WINDOW_OPEN,
-    WINDOW_CLOSE
+    WINDOW_CLOSE,
+    REQUEST_ARRIVED,  // id: call; its request's last byte reached the instance's host
+    RESPONSE_ARRIVED, // id: call; its response's last byte reached the request's clients
+    BATCH_STEP,       // id: instance, gen: its step generation; a batching server's iteration ended
   };
   enum class StepStatus : uint8_t { WAITING, RUNNING, DONE };
-  enum class CallStatus : uint8_t { QUEUED, IN_SERVICE, CANCELED };
+  enum class CallStatus : uint8_t { SENDING, QUEUED, IN_SERVICE, CANCELED, RESPONDING };
   enum class CallKind : uint8_t { FIRST, RETRY, HEDGE, FALLBACK };
   using Cause = models::FailureCause;
 
@@ -109,6 +116,7 @@ private:
     double deadline_s = models::INF;
     uint64_t arrival_key = 0; // affinity key for ring_hash: its session's, or its arrival number
     uint64_t draw_base = 0;   // (seed, source, n-th request of the source): its calls' draws derive from it
+    uint32_t origin = 0;      // platform host of its clients (its source's location)
     double quality_sum = 0.0;
     uint32_t quality_count = 0;
     bool measured = false;
@@ -125,6 +133,9 @@ private:
     uint32_t prev = NIL, next = NIL; // the step's live calls
     double issued_s = 0.0;
     double service_s = 0.0;
+    double started_s = 0.0;     // service start (work and batching services measure service_s from it)
+    double first_token_s = 0.0; // batching: when its first output token came out
+    double sent_s = 0.0;        // platform: when its request or response started crossing the network
     double price_multiplier = 1.0;     // a price fault in force when the call was sent
     uint64_t draw_key = 0;             // (request, step, call ordinal, service): the seed of this call's service draws
     uint32_t outstanding_at_issue = 0; // the instance's `waiting` before this call
@@ -150,6 +161,11 @@ private:
     /** Autoscaled services have `max` instances, of which those not provisioned are INACTIVE. */
     enum class Life : uint8_t { ACTIVE, STARTING, DRAINING, INACTIVE } life = Life::ACTIVE;
     uint32_t start_gen = 0; // a start canceled by a scale-down makes its INSTANCE_READY stale
+    uint32_t host = 0;      // platform host it is placed on (platform runs)
+    std::unique_ptr<models::ContinuousBatcher> batcher; // batching services
+    uint32_t step_gen = 0;  // batching: a crash makes the pending BATCH_STEP stale
+    bool stepping = false;  // batching: inside BATCH_STEP (calls admitted then join the next iteration)
+    double step_s = 0.0;    // batching: duration of the current iteration
   };
   /** The orchestrator's per-service policies and what they need to know. */
   struct ServiceState {
@@ -215,6 +231,8 @@ private:
   /** A cascade step answered: true when the answer's quality is too low and the step escalated. */
   bool escalate(uint32_t request, uint32_t step, uint32_t service, sim::Rng& rng);
   void begin_service(uint32_t call);
+  /** What the call is billed by its service (tokens, price faults; egress is billed by send()). */
+  double call_cost_usd(const Call& call) const;
   void on_call_done(uint32_t call);
   void on_call_timeout(uint32_t call);
   void on_retry_timer(uint32_t request, uint32_t step);
@@ -270,9 +288,34 @@ private:
   void set_queued(uint32_t service, int delta);
   void free_call(uint32_t call);
 
+  // platform: placement, network, compute, batching (SimulationPlatform.cpp)
+  void setup_platform();
+  uint32_t place_instance(uint32_t service, uint32_t index) const;
+  /** The call reached its instance: it is served, queued or refused. False when refused or failed. */
+  bool arrive(uint32_t call);
+  /** Sends the call's request (to the instance) or its response (to the clients) over the network. */
+  void send(uint32_t call, bool response);
+  void on_response_arrived(uint32_t call);
+  /** The orchestrator receives the call's answer (after the response crossed the network). */
+  void answer(uint32_t call);
+  /** Starts serving a call on a work service (SimGrid execution) or a batching server. */
+  void start_work(uint32_t call);
+  void start_batch_step(uint32_t instance);
+  void on_batch_step(uint32_t instance, uint32_t gen);
+  void on_outage(uint32_t fault, bool start);
+  /** Mean time of one call to `service` at `tokens` when served alone (priors, oracle). */
+  double mean_service_s(uint32_t service, const models::CallTokens& tokens) const;
+  double network_rtt_s(uint32_t origin, uint32_t instance) const;
+
   const models::Scenario& scenario_;
   Options options_;
   sim::Engine engine_;
+  const sim::Platform* platform_ = nullptr;      // set when the scenario has a platform
+  std::unique_ptr<sim::Activities> activities_;  // SimGrid transfers (contention) and executions
+  std::vector<uint32_t> source_hosts_;           // per source: the platform host of its clients
+  std::vector<std::vector<uint32_t>> outage_downed_; // per fault: instances an OUTAGE took down
+  std::vector<uint32_t> finished_scratch_;           // batching: the calls an iteration finished
+  uint32_t pick_origin_ = 0; // platform host of the clients of the call being placed (the truth's network term)
   std::vector<models::WorkloadSource> sources_;
   std::vector<uint64_t> source_requests_; // requests each source has sent
   std::vector<uint8_t> learns_;           // per instance: a selector of one of its pools uses on_outcome

@@ -28,7 +28,12 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     ws.fallbacks += kind == CallKind::FALLBACK;
   }
 
-  const PickContext context{now, req.arrival_key, st.tokens, req.workflow};
+  PickContext context{now, req.arrival_key, st.tokens, req.workflow};
+  if (platform_ != nullptr) {
+    pick_origin_ = req.origin;
+    context.origin_zone = platform_->get_hosts()[req.origin].zone;
+    context.origin_region = platform_->region_of_host(req.origin);
+  }
   uint32_t instance = pool.selector->pick(context);
   // A half-open breaker whose probes are all out refuses the call and withdraws its service: pick
   // again among the others (at most once per candidate service).
@@ -49,7 +54,6 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     return;
   }
   Instance& inst = instances_[instance];
-  const auto& svc = scenario_.services[inst.service];
   auto& ss = stats_.services[inst.service];
   if (auto refused = admit(inst.service, st.tokens, now)) {
     if (req.measured)
@@ -102,27 +106,10 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     ss.hedges += kind == CallKind::HEDGE;
   }
 
-  if (inst.busy < svc.concurrency) {
-    begin_service(c);
-  } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {
-    // Refused at once (HTTP 503). Reported as abandoned, not as a 0 s answer: a fast refusal must not
-    // look like a fast instance to latency-learning strategies (peak_ewma, capability_score).
-    notify_abandon(instance, now);
-    record_outcome(call, Cause::REJECTED, now);
-    call_ended(call);
-    unlink(c);
-    count_call_failure(inst.service, Cause::REJECTED, call.measured);
-    if (pool.throttle)
-      pool.throttle->on_failure();
-    free_call(c);
-    call_failed(request, step, Cause::REJECTED);
+  if (platform_ != nullptr)
+    send(c, false); // it reaches the instance when its request has crossed the network
+  else if (!arrive(c))
     return;
-  } else {
-    call.status = CallStatus::QUEUED;
-    inst.queue.push_back(c);
-    ++inst.queued;
-    set_queued(inst.service, +1);
-  }
   double timeout = scenario_.orchestrator.call_timeout_s;
   if (pool.timeout) {
     timeout = pool.timeout->get_timeout_s();
@@ -138,6 +125,50 @@ void Simulation::issue_call(uint32_t request, uint32_t step, CallKind kind)
     schedule_hedge(request, step);
 }
 
+/** The call reached its instance (at once without a platform, after its request's transfer with
+ *  one): served when a slot is free, queued, or refused when the queue is full. */
+bool Simulation::arrive(uint32_t c)
+{
+  Call& call = calls_[c];
+  const uint32_t instance = call.instance;
+  Instance& inst = instances_[instance];
+  const auto& svc = scenario_.services[call.service];
+  const double now = engine_.now_s();
+  if (call.abandoned) { // the orchestrator stopped waiting while the request was on its way
+    free_call(c);
+    return false;
+  }
+  if (inst.down || inst.life == Instance::Life::INACTIVE) { // went down while the request travelled
+    fail_now(c, Cause::ERROR);
+    free_call(c);
+    return false;
+  }
+  if (inst.busy < svc.concurrency) {
+    begin_service(c);
+  } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {
+    // Refused at once (HTTP 503). Reported as abandoned, not as a 0 s answer: a fast refusal must not
+    // look like a fast instance to latency-learning strategies (peak_ewma, capability_score).
+    const uint32_t request = call.request;
+    const uint32_t step = call.step;
+    notify_abandon(instance, now);
+    record_outcome(call, Cause::REJECTED, now);
+    call_ended(call);
+    unlink(c);
+    count_call_failure(call.service, Cause::REJECTED, call.measured);
+    if (pools_[call.pool].throttle)
+      pools_[call.pool].throttle->on_failure();
+    free_call(c);
+    call_failed(request, step, Cause::REJECTED);
+    return false;
+  } else {
+    call.status = CallStatus::QUEUED;
+    inst.queue.push_back(c);
+    ++inst.queued;
+    set_queued(call.service, +1);
+  }
+  return true;
+}
+
 void Simulation::begin_service(uint32_t c)
 {
   Call& call = calls_[c];
@@ -151,11 +182,16 @@ void Simulation::begin_service(uint32_t c)
   set_busy(call.service, +1);
   const ServiceState& state = services_[call.service];
   sim::Rng rng(call.draw_key);
-  call.service_s = svc.latency->sample_s(call.tokens, rng) * state.latency_multiplier;
+  call.started_s = engine_.now_s();
+  if (svc.latency)
+    call.service_s = svc.latency->sample_s(call.tokens, rng) * state.latency_multiplier;
   const double error_probability = state.error_probability.value_or(svc.error_probability);
   if (error_probability > 0)
     call.error = rng.uniform() < error_probability;
-  engine_.schedule(engine_.now_s() + call.service_s, CALL_DONE, c);
+  if (svc.latency)
+    engine_.schedule(engine_.now_s() + call.service_s, CALL_DONE, c);
+  else
+    start_work(c); // a SimGrid execution or a batching server's iterations
 }
 
 // ---- answers, timeouts --------------------------------------------------------------------------
@@ -173,6 +209,8 @@ void Simulation::on_call_done(uint32_t c)
     free_call(c);
     return;
   }
+  if (!svc.latency)
+    call.service_s = now - call.started_s; // measured, not drawn: an execution or batch iterations
   // Out of the in-service list (swap with the last), and the slot is free: the next live call in the
   // queue takes it.
   const uint32_t moved = inst.in_service.back();
@@ -196,9 +234,7 @@ void Simulation::on_call_done(uint32_t c)
     break;
   }
 
-  const double cost = (svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
-                       svc.cost.per_output_token_usd * call.tokens.output) *
-                      call.price_multiplier;
+  const double cost = call_cost_usd(call);
   ServiceState& state = services_[call.service];
   if (state.predictive)
     state.predictive->observe_service_time(call.service_s);
@@ -220,7 +256,28 @@ void Simulation::on_call_done(uint32_t c)
     free_call(c);
     return;
   }
+  if (platform_ != nullptr)
+    send(c, true); // the orchestrator has the answer when the response has crossed the network
+  else
+    answer(c);
+}
 
+double Simulation::call_cost_usd(const Call& call) const
+{
+  const auto& svc = scenario_.services[call.service];
+  return (svc.cost.per_call_usd + svc.cost.per_input_token_usd * call.tokens.input +
+          svc.cost.per_output_token_usd * call.tokens.output) *
+         call.price_multiplier;
+}
+
+void Simulation::answer(uint32_t c)
+{
+  const double now = engine_.now_s();
+  Call& call = calls_[c];
+  const uint32_t instance = call.instance;
+  auto& ss = stats_.services[call.service];
+  ServiceState& state = services_[call.service];
+  const double cost = call_cost_usd(call);
   const double latency = now - call.issued_s;
   const bool success = !call.error;
   notify_answer(instance, now, latency, success);
@@ -554,7 +611,10 @@ double Simulation::true_score(uint32_t instance, const models::CallTokens& call_
   const auto& svc = scenario_.services[inst.service];
   const ServiceState& state = services_[inst.service];
   const models::CallTokens tokens{call_tokens.input, state.mean_output_tokens};
-  const double service_s = svc.latency->mean_s(tokens).value_or(state.mean_service_s) * state.latency_multiplier;
+  const double service_s =
+      (svc.latency ? svc.latency->mean_s(tokens).value_or(state.mean_service_s) : mean_service_s(inst.service, tokens)) *
+          state.latency_multiplier +
+      network_rtt_s(pick_origin_, instance);
   const double wait_s = inst.busy < svc.concurrency ? 0.0
                                                     : static_cast<double>(inst.queued + 1) * state.mean_service_s *
                                                           state.latency_multiplier / svc.concurrency;
@@ -634,6 +694,10 @@ void Simulation::on_outlier_tick(uint32_t service)
 void Simulation::on_fault(uint32_t f, bool start)
 {
   const auto& fault = scenario_.faults[f];
+  if (fault.kind == models::FaultSpec::Kind::OUTAGE) {
+    on_outage(f, start);
+    return;
+  }
   ServiceState& state = services_[fault.service];
   const double now = engine_.now_s();
   switch (fault.kind) {
@@ -671,6 +735,8 @@ void Simulation::on_fault(uint32_t f, bool start)
         state.saved_rate_limit.reset();
       }
       break;
+    case models::FaultSpec::Kind::OUTAGE:
+      break; // above
   }
 }
 
@@ -701,6 +767,14 @@ void Simulation::crash(uint32_t instance)
     set_busy(inst.service, -1);
     if (!calls_[c].abandoned)
       fail_now(c, Cause::ERROR);
+  }
+  if (inst.batcher) { // no CALL_DONE will come: the iteration in progress is void
+    for (uint32_t c : inst.in_service) {
+      inst.batcher->remove(c);
+      free_call(c);
+    }
+    ++inst.step_gen;
+    inst.batcher = std::make_unique<models::ContinuousBatcher>(*scenario_.services[inst.service].batching);
   }
   inst.in_service.clear();
 }

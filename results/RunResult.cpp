@@ -91,7 +91,7 @@ json workflow_json(const WorkflowMetrics& w)
 
 json service_json(const ServiceMetrics& s)
 {
-  return {{"slots", s.slots},
+  json out = {{"slots", s.slots},
           {"offered", s.offered},
           {"completed", s.completed},
           {"failed", s.failures.total()},
@@ -115,6 +115,14 @@ json service_json(const ServiceMetrics& s)
           {"latency_s", latency_json(s.latency_s)},
           {"cost_usd", s.cost_usd},
           {"cost_per_success_usd", optional_number(s.cost_per_success_usd)}};
+  if (const auto& b = s.batching)
+    out["batching"] = {{"steps", b->steps},
+                       {"mean_batch", b->mean_batch},
+                       {"tokens_per_s", b->tokens_per_s},
+                       {"mean_step_s", b->mean_step_s},
+                       {"ttft_s", latency_json(b->ttft_s)},
+                       {"tpot_s", latency_json(b->tpot_s)}};
+  return out;
 }
 } // namespace
 
@@ -155,7 +163,7 @@ json to_json(const RunResult& r)
   json services = json::object();
   for (const auto& [name, s] : r.services)
     services[name] = service_json(s);
-  return {
+  json out = {
       {"schema_version", r.schema_version},
       {"context",
        {{"orchsim_version", r.context.orchsim_version},
@@ -195,6 +203,16 @@ json to_json(const RunResult& r)
         {"hostname", r.host.hostname},
         {"cores", r.host.cores}}},
   };
+  if (const auto& n = r.network)
+    out["metrics"]["network"] = {{"contention", n->contention},
+                                 {"transfers", n->transfers},
+                                 {"bytes", n->bytes},
+                                 {"cross_region_bytes", n->cross_region_bytes},
+                                 {"egress_usd", n->egress_usd},
+                                 {"cross_region_calls", n->cross_region_calls},
+                                 {"local_zone_calls", n->local_zone_calls},
+                                 {"transfer_s", latency_json(n->transfer_s)}};
+  return out;
 }
 
 std::string to_json_text(const RunResult& result)

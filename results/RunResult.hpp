@@ -90,6 +90,16 @@ struct Effectiveness {
   std::optional<double> value;
 };
 
+/** A batching model server's iterations (docs/METRICS.md, "Model servers"). */
+struct BatchingMetrics {
+  uint64_t steps = 0;         // iterations that ended in the window
+  double mean_batch = 0;      // sequences per iteration
+  double tokens_per_s = 0;    // tokens processed (prefill + decode) per second of the window, all instances
+  double mean_step_s = 0;     // seconds per iteration
+  LatencySummary ttft_s;      // time to first token: arrival at the server to the first output token
+  LatencySummary tpot_s;      // time per output token after the first
+};
+
 struct ServiceMetrics {
   uint32_t slots = 0;
   uint64_t offered = 0, completed = 0, canceled = 0, served = 0, retries = 0, hedges = 0;
@@ -107,6 +117,19 @@ struct ServiceMetrics {
   LatencySummary latency_s;
   double cost_usd = 0;
   std::optional<double> cost_per_success_usd;
+  std::optional<BatchingMetrics> batching; // batching services only
+};
+
+/** What crossed the platform's network (docs/METRICS.md, "Network"); calls of measured requests. */
+struct NetworkMetrics {
+  bool contention = true;          // SimGrid's shared links (false: each transfer alone on the network)
+  uint64_t transfers = 0;          // requests and responses sent
+  double bytes = 0;
+  double cross_region_bytes = 0;
+  double egress_usd = 0;
+  uint64_t cross_region_calls = 0; // calls served in another region than their request's clients
+  uint64_t local_zone_calls = 0;   // calls served in their clients' zone
+  LatencySummary transfer_s;       // start to last byte, each transfer
 };
 
 /** A scheduled fault, as it ran. */
@@ -165,10 +188,16 @@ struct RunResult {
   TotalMetrics totals;
   Effectiveness effectiveness;
   std::optional<Series> series;
+  std::optional<NetworkMetrics> network; // scenarios with a platform
   HostInfo host;
 };
 
 nlohmann::json to_json(const RunResult& result);
+/** The result written by to_json, read back: to_json(from_json(to_json(r))) == to_json(r) for every
+ *  RunResult. Unknown fields are ignored (readers of a newer file), missing optional ones stay unset.
+ *  Throws std::invalid_argument naming the JSON path (`metrics.workflows.chat.latency_s.p99`) of a
+ *  missing required field or a value of the wrong type. */
+RunResult from_json(const nlohmann::json& document);
 /** The JSON text of a result: two-space indentation, keys sorted, a final newline. */
 std::string to_json_text(const RunResult& result);
 

@@ -1,5 +1,7 @@
 #include "sim/Engine.hpp"
+#include "sim/SimgridEngine.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include <xbt/log.h>
@@ -11,8 +13,8 @@
 
 namespace orchsim::sim {
 
-namespace {
-/** SimGrid allows one engine per process: made on first use, with a one-host default platform. */
+namespace detail {
+
 simgrid::s4u::Engine& simgrid_engine()
 {
   static simgrid::s4u::Engine* engine = [] {
@@ -20,15 +22,35 @@ simgrid::s4u::Engine& simgrid_engine()
     static char arg0[] = "orchsim";
     static char* argv[] = {arg0, nullptr};
     xbt_log_control_set("root.thresh:critical");
-    auto* e = new simgrid::s4u::Engine(&argc, argv);
-    auto* zone = simgrid::s4u::create_full_zone("orchsim");
-    zone->create_host("orchestrator", 1e9);
-    zone->seal();
-    return e;
+    return new simgrid::s4u::Engine(&argc, argv);
   }();
   return *engine;
 }
-} // namespace
+
+std::string& installed_platform()
+{
+  static std::string fingerprint;
+  return fingerprint;
+}
+
+bool& engine_has_run()
+{
+  static bool ran = false;
+  return ran;
+}
+
+void ensure_platform()
+{
+  simgrid_engine();
+  if (!installed_platform().empty())
+    return;
+  auto* zone = simgrid::s4u::create_full_zone("orchsim");
+  zone->create_host("orchestrator", 1e9);
+  zone->seal();
+  installed_platform() = "default";
+}
+
+} // namespace detail
 
 double Engine::simgrid_clock()
 {
@@ -43,7 +65,9 @@ std::string Engine::simgrid_version()
 
 double Engine::run(EventHandler& handler)
 {
-  auto& engine = simgrid_engine();
+  detail::ensure_platform();
+  auto& engine = detail::simgrid_engine();
+  detail::engine_has_run() = true;
   handler_ = &handler;
   origin_s_ = simgrid::s4u::Engine::get_clock();
   if (!queue_.empty())
@@ -56,7 +80,14 @@ double Engine::run(EventHandler& handler)
 void Engine::arm(double run_time_s)
 {
   ++timers_;
-  simgrid::kernel::timer::Timer::set(origin_s_ + run_time_s, [this] { on_timer(); });
+  simgrid::kernel::timer::Timer::set(origin_s_ + run_time_s, [this, run_time_s] { on_timer(run_time_s); });
+}
+
+void Engine::post(uint32_t kind, uint32_t id, uint32_t gen, uint32_t aux)
+{
+  const double at = std::max(now_s_, simgrid::s4u::Engine::get_clock() - origin_s_);
+  queue_.push(at, kind, id, gen, aux);
+  arm(at);
 }
 
 bool Engine::within_bounds(const Event& next)
@@ -69,11 +100,13 @@ bool Engine::within_bounds(const Event& next)
   return true;
 }
 
-void Engine::on_timer()
+void Engine::on_timer(double target_s)
 {
   if (queue_.empty())
     return; // the final clock-sync timer
   const double current = queue_.top().time_s;
+  if (current > target_s)
+    return; // a second timer for an instant already dispatched (post() arms its own)
   double limit = current;
   if (options_.sync == SyncMode::WINDOWED) {
     // Run ahead through everything earlier than SimGrid's own next event; nothing SimGrid does can

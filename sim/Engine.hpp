@@ -48,6 +48,9 @@ public:
   {
     queue_.push(time_s, kind, id, gen, aux);
   }
+  /** Schedules an event now, from outside the event handler: SimGrid's clock when a SimGrid activity
+   *  ends (sim::Activities). REQUIRES: run() is running, in LOCKSTEP. */
+  void post(uint32_t kind, uint32_t id, uint32_t gen = 0, uint32_t aux = 0);
   /** The run's clock, in seconds since the run started. */
   double now_s() const { return now_s_; }
   uint64_t get_events_dispatched() const { return dispatched_; }
@@ -67,7 +70,7 @@ public:
   static std::string simgrid_version();
 
 private:
-  void on_timer();
+  void on_timer(double target_s);
   void arm(double run_time_s);
   bool within_bounds(const Event& next);
 

@@ -3,6 +3,7 @@
 #include "orchestrator/selection/CapabilityScoreSelector.hpp"
 #include "orchestrator/selection/LearningSelectors.hpp"
 #include "orchestrator/selection/LeastOutstandingSelector.hpp"
+#include "orchestrator/selection/LocalitySelector.hpp"
 #include "orchestrator/selection/OracleSelector.hpp"
 #include "orchestrator/selection/PeakEwmaSelector.hpp"
 #include "orchestrator/selection/PowerOfDSelector.hpp"
@@ -50,6 +51,8 @@ std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::
     case SelectionStrategy::ORACLE:
       require(environment.truth != nullptr, "make_selector: the oracle needs the simulation's truth");
       return std::make_unique<OracleSelector>(members, spec.objective, *environment.truth);
+    case SelectionStrategy::LOCALITY:
+      return std::make_unique<LocalitySelector>(members, spec.spill_at);
   }
   fail_invariant("make_selector: unknown selection strategy");
 }

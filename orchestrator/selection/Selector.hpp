@@ -10,6 +10,9 @@
 
 namespace orchsim::orchestrator {
 
+/** A member or a request without a place on the platform (no platform, or no location). */
+inline constexpr uint32_t NO_PLACE = UINT32_MAX;
+
 /** What a selector knows of one member of its pool when it is built: static facts from the scenario,
  *  never hidden state (a selector learns the rest from what it observes). */
 struct PoolMember {
@@ -20,6 +23,8 @@ struct PoolMember {
   double expected_cost_usd = 0.0;  // cost of one call at mean tokens
   double quality = 0.0;            // the service's quality, 0 when it declares none
   uint32_t concurrency = 1;        // calls the instance serves at once (the provider's declared quota)
+  uint32_t zone = NO_PLACE;        // platform zone and region it is placed in
+  uint32_t region = NO_PLACE;
 };
 
 /** One pick's context. */
@@ -28,6 +33,8 @@ struct PickContext {
   uint64_t request_key = 0;  // affinity key (ring_hash): the same key maps to the same instance
   models::CallTokens tokens; // the call's tokens; learners use the input only (output is not known yet)
   uint32_t workflow = 0;     // the request's workflow (a feature of contextual learners)
+  uint32_t origin_zone = NO_PLACE;   // platform zone and region of the request's clients
+  uint32_t origin_region = NO_PLACE;
 };
 
 /** How a call the orchestrator waited for ended, with what it knew when it picked: what learners that

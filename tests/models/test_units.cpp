@@ -44,3 +44,61 @@ TEST_CASE("models::Units: did-you-mean finds near misses only", "[models]")
   CHECK(did_you_mean("latncy", {"latency", "instances"}) == std::optional<std::string>("latency"));
   CHECK_FALSE(did_you_mean("zzzzzz", {"latency", "instances"}));
 }
+
+TEST_CASE("models::Units: sizes are bytes with a decimal or binary unit", "[models][platform-loader]")
+{
+  CHECK(*parse_size_bytes("512B") == 512.0);
+  CHECK(*parse_size_bytes("2KB") == Approx(2e3));
+  CHECK(*parse_size_bytes("2kB") == Approx(2e3));
+  CHECK(*parse_size_bytes("1MB") == Approx(1e6));
+  CHECK(*parse_size_bytes("1.5GB") == Approx(1.5e9));
+  CHECK(*parse_size_bytes("1TB") == Approx(1e12));
+  CHECK(*parse_size_bytes("1KiB") == 1024.0);
+  CHECK(*parse_size_bytes("2MiB") == Approx(2.0 * 1024 * 1024));
+  CHECK(*parse_size_bytes("1GiB") == Approx(1024.0 * 1024 * 1024));
+  CHECK(*parse_size_bytes(" 4 B ") == 4.0);
+  CHECK(*parse_size_bytes("0") == 0.0);
+  CHECK_FALSE(parse_size_bytes("512")); // bytes or bits? a unit is required
+  CHECK_FALSE(parse_size_bytes("2Kb")); // bits are not a size
+  CHECK_FALSE(parse_size_bytes("2 parsecs"));
+  CHECK_FALSE(parse_size_bytes("KB"));
+  CHECK_FALSE(parse_size_bytes("nan B"));
+  CHECK_FALSE(parse_size_bytes("inf B"));
+  CHECK_FALSE(parse_size_bytes("1e307TB")); // overflows to inf
+}
+
+TEST_CASE("models::Units: bandwidths are bytes per second, bits divided by 8", "[models][platform-loader]")
+{
+  CHECK(*parse_bandwidth_Bps("10Gbps") == Approx(1.25e9));
+  CHECK(*parse_bandwidth_Bps("100Mbps") == Approx(12.5e6));
+  CHECK(*parse_bandwidth_Bps("1kbps") == Approx(125));
+  CHECK(*parse_bandwidth_Bps("1bps") == Approx(0.125));
+  CHECK(*parse_bandwidth_Bps("1.25GBps") == Approx(1.25e9));
+  CHECK(*parse_bandwidth_Bps("125MBps") == Approx(125e6));
+  CHECK(*parse_bandwidth_Bps("1Bps") == 1.0);
+  CHECK(*parse_bandwidth_Bps("1KiBps") == 1024.0);
+  CHECK_FALSE(parse_bandwidth_Bps("10"));
+  CHECK_FALSE(parse_bandwidth_Bps("0"));
+  CHECK_FALSE(parse_bandwidth_Bps("10Gb"));
+  CHECK_FALSE(parse_bandwidth_Bps("10Gbit/s"));
+  CHECK_FALSE(parse_bandwidth_Bps("10Xbps"));
+  CHECK_FALSE(parse_bandwidth_Bps("bps"));
+  CHECK_FALSE(parse_bandwidth_Bps("inf Gbps"));
+}
+
+TEST_CASE("models::Units: flops take SimGrid's units and never a plain number", "[models][platform-loader]")
+{
+  CHECK(*parse_flops("1f") == 1.0);
+  CHECK(*parse_flops("100kf") == Approx(1e5));
+  CHECK(*parse_flops("10Mf") == Approx(1e7));
+  CHECK(*parse_flops("1Gf") == Approx(1e9));
+  CHECK(*parse_flops("312Tf") == Approx(312e12));
+  CHECK(*parse_flops("1Pf") == Approx(1e15));
+  CHECK(*parse_flops("2Gflops") == Approx(2e9));
+  CHECK(*parse_flops("0f") == 0.0);
+  CHECK_FALSE(parse_flops("1e9"));
+  CHECK_FALSE(parse_flops("0"));
+  CHECK_FALSE(parse_flops("1Xf"));
+  CHECK_FALSE(parse_flops("Gf"));
+  CHECK_FALSE(parse_flops("nan Gf"));
+}
