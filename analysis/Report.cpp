@@ -138,6 +138,45 @@ std::string profiles_table(const results::ProfilesResult& r)
   return out;
 }
 
+namespace {
+std::string link_text(const sim::LinkSpec& l)
+{
+  return format("%.4g Gbps, %s", l.bandwidth_Bps * 8 / 1e9, seconds(l.latency_s).c_str());
+}
+
+/** The platform as the scenario describes it (an XML platform is read by SimGrid at run time). */
+std::string explain_platform(const models::Scenario& s)
+{
+  const auto& p = s.platform;
+  if (p.empty())
+    return "platform: none (no network, no placement)\n";
+  std::string out = format("\nplatform: network %s, contention %s, egress $%.4g/GB\n",
+                           p.model == sim::NetworkModel::CM02 ? "cm02" : "lv08", p.contention ? "on" : "off",
+                           p.egress_usd_per_gb);
+  if (!p.xml_path.empty())
+    return out + "  SimGrid platform file " + p.xml_path + "\n";
+  for (size_t r = 0; r < p.regions.size(); ++r) {
+    out += "  region " + p.regions[r].name + "\n";
+    for (const auto& z : p.zones) {
+      if (z.region != r)
+        continue;
+      out += "    zone " + z.name + ": ";
+      for (size_t g = 0; g < z.hosts.size(); ++g) {
+        const auto& h = z.hosts[g];
+        out += format("%s%u x %s (%s, %u x %.4g Gflop/s)", g ? ", " : "", h.count, h.name.c_str(),
+                      h.kind == sim::HostKind::GPU ? "gpu" : "cpu", h.cores, h.speed_flops / 1e9);
+      }
+      out += "; host links " + link_text(z.host_link) + "; clients " + link_text(z.client_link) + "\n";
+    }
+  }
+  for (const auto& route : p.routes)
+    out += "  " + route.name + ": " + link_text(route.link) + "\n";
+  out += "  other zone pairs: same region " + link_text(p.intra_region) + ", across regions " +
+         link_text(p.inter_region) + "\n";
+  return out;
+}
+} // namespace
+
 std::string explain_text(const models::Scenario& s)
 {
   std::string out;
@@ -150,7 +189,13 @@ std::string explain_text(const models::Scenario& s)
                       : format("duration %s", seconds(*sim.duration_s).c_str());
   out += sim.warmup_s ? format(", warm-up %s", seconds(*sim.warmup_s).c_str())
                       : format(", warm-up %.4g%%", 100.0 * sim.warmup_fraction);
-  out += format(", engine %s\n", sim.engine == models::EngineSync::LOCKSTEP ? "lockstep" : "windowed");
+  const bool activities = !s.platform.empty() && (s.platform.contention || std::any_of(s.services.begin(),
+                                                                                        s.services.end(), [](const auto& v) {
+                                                                                          return v.work.has_value();
+                                                                                        }));
+  out += format(", engine %s\n",
+                sim.engine == models::EngineSync::LOCKSTEP || activities ? "lockstep" : "windowed");
+  out += explain_platform(s);
 
   out += format("\nservices (%zu):\n", s.services.size());
   for (const auto& svc : s.services) {
@@ -163,6 +208,20 @@ std::string explain_text(const models::Scenario& s)
                   caps.empty() ? "" : ", capabilities ", caps.c_str());
     if (svc.latency)
       out += "      latency " + svc.latency->describe() + "\n";
+    if (!s.platform.empty()) {
+      std::string where;
+      for (const auto& h : svc.hosts)
+        where += (where.empty() ? "" : ",") + h.name;
+      for (const auto& z : svc.zones)
+        where += (where.empty() ? "" : ",") + z;
+      const auto& pl = svc.payload;
+      out += format("      placed on %s%s%s; payload request %s + %.4g B/input token, response %s + %.4g B/output token\n",
+                    svc.hosts.empty() ? "zones " : "hosts ", where.empty() ? "(every zone)" : where.c_str(),
+                    svc.host_kind ? (*svc.host_kind == sim::HostKind::GPU ? " (gpu hosts)" : " (cpu hosts)") : "",
+                    pl.request_bytes ? pl.request_bytes->describe().c_str() : "0", pl.request_bytes_per_input_token,
+                    pl.response_bytes ? pl.response_bytes->describe().c_str() : "0",
+                    pl.response_bytes_per_output_token);
+    }
     if (svc.work)
       out += format("      work %s flops + %.4g / input token + %.4g / output token, on its host's cores\n",
                     svc.work->flops ? svc.work->flops->describe().c_str() : "0", svc.work->flops_per_input_token,

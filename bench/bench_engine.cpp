@@ -123,6 +123,20 @@ void BM_Harness_AiEcosystem_Adaptive(benchmark::State& state)
   harness(state, "scenarios/ai-ecosystem.yaml", {}, true, "adaptive");
 }
 
+/** multi-region.yaml (a SimGrid platform, LOCKSTEP) with network contention on (SimGrid's shared links,
+ *  one SimGrid Comm per transfer) and off (latency + size / bandwidth on the calendar). A platform run
+ *  after the first one in a process runs in a forked child (analysis::run): both arms pay that alike,
+ *  and both are timed on the wall clock (the parent's CPU time is not the run's). */
+void BM_Harness_MultiRegion_Contention(benchmark::State& state)
+{
+  harness(state, "scenarios/multi-region.yaml", {}, true);
+}
+
+void BM_Harness_MultiRegion_NoContention(benchmark::State& state)
+{
+  harness(state, "scenarios/multi-region.yaml", {"platform.network.contention=false"}, true);
+}
+
 /** Console output plus the harness/bare ratio, which Google Benchmark cannot print by itself. */
 class RatioReporter : public benchmark::ConsoleReporter {
 public:
@@ -143,6 +157,9 @@ public:
   void Finalize() override
   {
     ConsoleReporter::Finalize();
+    const double off = rate("BM_Harness_MultiRegion_NoContention"), on = rate("BM_Harness_MultiRegion_Contention");
+    if (off > 0 && on > 0)
+      std::printf("slowdown of network contention on multi-region (requests/s without / with) = %.3f\n", off / on);
     const double bare = rate("BM_BareEventLoop_MM4");
     if (bare <= 0)
       return;
@@ -173,6 +190,8 @@ BENCHMARK(BM_Harness_MM4_Windowed)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_MM4_Lockstep)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_AiEcosystem)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Harness_AiEcosystem_Adaptive)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Harness_MultiRegion_Contention)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
+BENCHMARK(BM_Harness_MultiRegion_NoContention)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 
 int main(int argc, char** argv)
 {
