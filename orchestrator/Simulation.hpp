@@ -136,6 +136,7 @@ private:
     double started_s = 0.0;     // service start (work and batching services measure service_s from it)
     double first_token_s = 0.0; // batching: when its first output token came out
     double sent_s = 0.0;        // platform: when its request or response started crossing the network
+    double arrived_s = 0.0;     // when it reached its instance (the start of a batching server's TTFT)
     double price_multiplier = 1.0;     // a price fault in force when the call was sent
     uint64_t draw_key = 0;             // (request, step, call ordinal, service): the seed of this call's service draws
     uint32_t outstanding_at_issue = 0; // the instance's `waiting` before this call

@@ -143,6 +143,7 @@ bool Simulation::arrive(uint32_t c)
     free_call(c);
     return false;
   }
+  call.arrived_s = now;
   if (inst.busy < svc.concurrency) {
     begin_service(c);
   } else if (svc.queue_capacity && inst.queued >= *svc.queue_capacity) {

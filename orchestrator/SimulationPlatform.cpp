@@ -233,7 +233,7 @@ void Simulation::on_batch_step(uint32_t instance, uint32_t gen)
     Call& call = calls_[c];
     call.first_token_s = now;
     if (call.measured)
-      b.ttft_s.record(now - call.started_s);
+      b.ttft_s.record(now - call.arrived_s); // the wait in the instance's queue included
   }
   finished_scratch_.assign(end.finished.begin(), end.finished.end());
   inst.stepping = true; // calls admitted now join the next iteration, started below
