@@ -7,7 +7,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/ai-ecosystem.yaml
 ORCHSIM  := $(BUILD)/cli/orchsim
 
-.PHONY: all deps configure build run test regress baselines bench clean format
+.PHONY: all deps configure build run test regress baselines bench test-fuzz clean format
 
 all: build
 
@@ -45,6 +45,31 @@ bench: build
 	$(BUILD)/bench/orchsim_bench_learners --benchmark_min_time=0.5 --benchmark_repetitions=3 \
 	  --benchmark_report_aggregates_only=true
 	bench/peak-rss.sh $(ORCHSIM)
+
+# libFuzzer targets (docs/FUZZING.md): clang build with ASan+UBSan in $(FUZZ_BUILD), seed corpora from the
+# repository, each target for FUZZ_TIME seconds; fails when any target finds a crash, timeout or OOM.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := scenario scenario_overrides sweep validation trace result
+FUZZ_YAML    := scenario scenario_overrides sweep validation
+
+test-fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DORCHSIM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	fuzz/make-corpus.sh $(FUZZ_BUILD)/fuzz
+	@mkdir -p $(FUZZ_BUILD)/fuzz/logs $(FUZZ_BUILD)/fuzz/artifacts; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  dict=""; case " $(FUZZ_YAML) " in *" $$t "*) dict="-dict=$(CURDIR)/fuzz/dict/yaml.dict";; esac; \
+	  echo "test-fuzz: fuzz_$$t for $(FUZZ_TIME) s (log: $(FUZZ_BUILD)/fuzz/logs/$$t.log)"; \
+	  if (cd $(FUZZ_BUILD)/fuzz/work && ../fuzz_$$t -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -timeout=10 \
+	        -print_final_stats=1 -artifact_prefix=../artifacts/$$t- $$dict ../corpus/$$t) \
+	        >$(FUZZ_BUILD)/fuzz/logs/$$t.log 2>&1 </dev/null; then \
+	    grep -h 'stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz/logs/$$t.log; \
+	  else \
+	    tail -n 40 $(FUZZ_BUILD)/fuzz/logs/$$t.log; failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-fuzz: FAILED:$$failed (inputs in $(FUZZ_BUILD)/fuzz/artifacts)" >&2; exit 1; fi
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -18,7 +18,13 @@ nlohmann::json read_json_file(const std::string& path)
     throw InputError(InputLocation{path, 0, 0, ""}, std::string("cannot open: ") + std::strerror(errno));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return parse_json_text(buffer.str(), path);
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& path)
+{
+  using sim::InputError;
+  using sim::InputLocation;
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sim/InputError.hpp"
+#include "sim/Interrupt.hpp"
 
 namespace orchsim::analysis {
 
@@ -53,6 +54,8 @@ sim::InputError input_error_of(const json& j)
   json out;
   try {
     out = {{"value", work(i)}};
+  } catch (const sim::Interrupted&) {
+    out = {{"interrupted", true}}; // a piece that chose to keep nothing of its early end
   } catch (const sim::InputError& e) {
     out = error_json(e);
     code = 2;
@@ -62,6 +65,12 @@ sim::InputError input_error_of(const json& j)
   }
   std::ofstream(file) << out.dump();
   std::_Exit(code);
+}
+
+std::string interrupted_message(size_t done, size_t n)
+{
+  return "interrupted by " + sim::signal_name(sim::stop_signal()) + ": " + std::to_string(done) + " of " +
+         std::to_string(n) + " runs ended (those running when it came ended early); what they wrote is kept";
 }
 
 } // namespace
@@ -80,9 +89,13 @@ void run_in_processes(size_t n, unsigned parallel, const std::function<json(size
 {
   if (parallel <= 1) {
     for (size_t i = 0; i < n; ++i) {
+      if (sim::stop_requested())
+        throw sim::Interrupted(interrupted_message(i, n));
       json value = work(i);
       on_done(i, value);
     }
+    if (sim::stop_requested()) // the last piece ran to its end, or ended early: either way, say so
+      throw sim::Interrupted(interrupted_message(n, n));
     return;
   }
   char pattern[] = "/tmp/orchsim-pool-XXXXXX";
@@ -94,9 +107,12 @@ void run_in_processes(size_t n, unsigned parallel, const std::function<json(size
   std::optional<sim::InputError> input_failure;
   std::string failure;
   std::exception_ptr callback_failure;
+  /** Waits for a child to end and takes in its value. False when a signal interrupted the wait. */
   auto reap_one = [&]() {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR)
+      return false; // a stop request: the loop passes it on to the children, then waits again
     if (pid < 0)
       throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
     const size_t i = running.at(pid);
@@ -113,7 +129,9 @@ void run_in_processes(size_t n, unsigned parallel, const std::function<json(size
     }
     std::filesystem::remove(file);
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (exited_ok && j.contains("value")) {
+    if (exited_ok && j.contains("interrupted")) {
+      // ended early by a stop request, kept nothing: neither a value nor a failure
+    } else if (exited_ok && j.contains("value")) {
       try {
         if (!callback_failure)
           on_done(i, j["value"]);
@@ -127,13 +145,22 @@ void run_in_processes(size_t n, unsigned parallel, const std::function<json(size
         failure = j.contains("error") ? describe(i) + ": " + j["error"].get<std::string>()
                                       : describe(i) + " ended abnormally";
     }
+    return true;
   };
   std::cout.flush();
   std::cerr.flush();
-  size_t next = 0;
+  size_t next = 0, done = 0;
+  bool forwarded = false;
   auto failed = [&]() { return input_failure.has_value() || !failure.empty() || callback_failure; };
   while (next < n || !running.empty()) {
-    while (next < n && running.size() < parallel && !failed()) {
+    if (sim::stop_requested() && !forwarded) {
+      // A terminal's Ctrl-C reaches the whole process group; a SIGTERM (kill, a cluster's scheduler)
+      // may reach this process alone: pass it on, so that every running piece ends early too.
+      for (const auto& [pid, piece] : running)
+        ::kill(pid, sim::stop_signal());
+      forwarded = true;
+    }
+    while (next < n && running.size() < parallel && !failed() && !sim::stop_requested()) {
       const pid_t pid = ::fork();
       if (pid < 0)
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
@@ -141,12 +168,14 @@ void run_in_processes(size_t n, unsigned parallel, const std::function<json(size
         run_child(next, work, scratch / (std::to_string(next) + ".json"), parent);
       running[pid] = next++;
     }
-    if (!running.empty())
-      reap_one();
-    if (failed() && running.empty())
+    if (!running.empty() && reap_one())
+      ++done;
+    if ((failed() || sim::stop_requested()) && running.empty())
       break;
   }
   std::filesystem::remove_all(scratch);
+  if (sim::stop_requested() && !input_failure && failure.empty() && !callback_failure)
+    throw sim::Interrupted(interrupted_message(done, n));
   if (input_failure)
     throw *input_failure;
   if (!failure.empty())

@@ -20,6 +20,7 @@
 #include "results/Sha256.hpp"
 #include "sim/Engine.hpp"
 #include "sim/InputError.hpp"
+#include "sim/Interrupt.hpp"
 #include "sim/Platform.hpp"
 
 namespace orchsim::analysis {
@@ -203,7 +204,13 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   r.run.events = st.events;
   r.run.complete = !st.truncated;
   r.run.warnings = models::overload_warnings(s, models::compute_offered_load(s));
-  if (st.truncated)
+  if (st.interrupted)
+    r.run.warnings.push_back("interrupted by " + sim::signal_name(sim::stop_signal()) +
+                             ": the result covers the run up to simulated time " + std::to_string(st.end_s) + " s");
+  else if (st.out_of_memory)
+    r.run.warnings.push_back("the process reached its memory bound (--max-memory): the run ended early; its queues "
+                             "were probably growing without bound");
+  else if (st.truncated)
     r.run.warnings.push_back("a run bound (max events or max simulated time) ended the run early");
   uint64_t measured_arrivals = 0;
   for (const auto& w : st.workflows)
@@ -376,6 +383,12 @@ results::RunResult to_result(const models::Scenario& s, const std::string& sha25
   return r;
 }
 
+uint64_t default_memory_bound()
+{
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) / 4 * 3 * static_cast<uint64_t>(page) : 0;
+}
+
 namespace {
 /** One run in this process. */
 results::RunResult run_here(const LoadedScenario& loaded, const RunLimits& limits)
@@ -383,6 +396,7 @@ results::RunResult run_here(const LoadedScenario& loaded, const RunLimits& limit
   orchestrator::Simulation::Options options;
   options.max_events = limits.max_events;
   options.max_time_s = limits.max_sim_time_s;
+  options.max_memory_bytes = limits.max_memory_bytes ? limits.max_memory_bytes : default_memory_bound();
   orchestrator::Simulation simulation(loaded.scenario, options);
   const auto start = std::chrono::steady_clock::now();
   const orchestrator::RunStats stats = simulation.run();
@@ -406,11 +420,11 @@ results::RunResult run_here(const LoadedScenario& loaded, const RunLimits& limit
 results::RunResult run(const LoadedScenario& loaded, const RunLimits& limits)
 {
   const auto& platform = loaded.scenario.platform;
-  if (platform.empty() || sim::Platform::can_install(platform))
-    return run_here(loaded, limits);
-  // SimGrid's platform is per process and sealed by the first run: a platform run that cannot start
-  // this process's SimGrid at clock 0 runs in a child process (and so is byte-identical to a run in a
-  // fresh process).
+  if (platform.empty() || !sim::Platform::process_is_fresh())
+    return run_here(loaded, limits); // a used SimGrid: works when its platform is this one (install() says)
+  // SimGrid's platform is per process, sealed by the first run and inherited by forked children: the
+  // run goes to a child, so that this process stays fresh for the next platform run and every platform
+  // run starts its own SimGrid at clock 0 (byte-identical to a run in a new process).
   const auto docs = run_in_processes(
       1, 2, [&](size_t) { return results::to_json(run_here(loaded, limits)); }, // 2: in a child even for one piece
       [&](size_t) { return "the run of " + loaded.scenario.path; });

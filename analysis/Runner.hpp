@@ -14,7 +14,13 @@ namespace orchsim::analysis {
 struct RunLimits {
   uint64_t max_events = 0;   // 0: none
   double max_sim_time_s = 0; // <= 0: none
+  /** The process's resident memory at which a run ends, marked incomplete; 0: three quarters of the
+   *  machine's physical memory (default_memory_bound()). */
+  uint64_t max_memory_bytes = 0;
 };
+
+/** Three quarters of the machine's physical memory, in bytes. */
+uint64_t default_memory_bound();
 
 /** A loaded scenario with the fingerprint of the exact bytes it came from. */
 struct LoadedScenario {

@@ -9,6 +9,7 @@
 #include "analysis/SweepTables.hpp"
 #include "models/ScenarioLoader.hpp"
 #include "results/AtomicFile.hpp"
+#include "sim/Interrupt.hpp"
 #include "sim/InputError.hpp"
 
 namespace orchsim::analysis {
@@ -93,6 +94,8 @@ void run_one(const SweepPlan& plan, const SweepRun& run, const std::string& dir)
       models::load_scenario_text(plan.scenario_text, plan.scenario_path, run_overrides(plan, run), run.profile),
       plan.scenario_sha256, plan.scenario_text};
   json doc = results::to_json(analysis::run(loaded));
+  if (sim::stop_requested()) // an interrupted run is not a result: resuming the sweep runs it again
+    throw sim::Interrupted("interrupted");
   doc.erase("host");
   results::write_file_atomic(dir + "/" + run_file(run), doc.dump(2) + "\n");
 }

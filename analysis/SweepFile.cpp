@@ -382,8 +382,12 @@ std::string sweep_number_text(double v)
 
 SweepSpec load_sweep_file(const std::string& path)
 {
+  return load_sweep_text(YamlReader::read_text(path, "sweep file"), path);
+}
+
+SweepSpec load_sweep_text(const std::string& text, const std::string& path)
+{
   const Reader r(path);
-  const std::string text = YamlReader::read_text(path, "sweep file");
   const YAML::Node root = r.parse(text);
   if (!root.IsMap())
     r.fail(root, "", "expected a sweep map {scenario, parameters, ...}");

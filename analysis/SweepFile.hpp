@@ -52,6 +52,9 @@ struct SweepSpec {
  *  an empty or inconsistent range, zip lists of different lengths, or more than MAX_SWEEP_RUNS points. */
 SweepSpec load_sweep_file(const std::string& path);
 
+/** Same, from the file's text in memory; `path` is used for messages, the name and the scenario's folder. */
+SweepSpec load_sweep_text(const std::string& text, const std::string& path);
+
 /** `v` as a parameter value: whole numbers exactly (below 1e15), others with 12 significant digits. */
 std::string sweep_number_text(double v);
 

@@ -18,6 +18,7 @@
 #include "models/ScenarioLoader.hpp"
 #include "results/AtomicFile.hpp"
 #include "sim/InputError.hpp"
+#include "sim/Interrupt.hpp"
 
 namespace orchsim::analysis {
 
@@ -198,6 +199,8 @@ void run_validation(const LoadedScenario& loaded, const ValidationProfile& profi
         const LoadedScenario one{models::load_scenario_text(loaded.text, s.path, overrides, validated), loaded.sha256,
                                  loaded.text};
         const auto result = run(one);
+        if (sim::stop_requested()) // an interrupted run is not scored: no file, and no scorecard below
+          throw sim::Interrupted("interrupted");
         results::write_file_atomic(options.dir + "/" + file_of(j), results::to_json_text(result));
         return json{{"complete", result.run.complete}};
       },

@@ -104,8 +104,12 @@ Criterion criterion(const YamlReader& r, const YAML::Node& node, const std::stri
 
 ValidationProfile load_validation_profile(const std::string& path)
 {
+  return load_validation_profile_text(YamlReader::read_text(path, "validation profile"), path);
+}
+
+ValidationProfile load_validation_profile_text(const std::string& text, const std::string& path)
+{
   const YamlReader r(path);
-  const std::string text = YamlReader::read_text(path, "validation profile");
   const YAML::Node root = r.parse(text);
   if (!root.IsMap())
     r.fail(root, "", "expected a validation profile map {pass_mark, criteria, ...}");

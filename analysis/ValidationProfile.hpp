@@ -42,4 +42,7 @@ struct ValidationProfile {
  *  malformed YAML, unknown keys, categories or contexts, a value that is not a number, a weight <= 0. */
 ValidationProfile load_validation_profile(const std::string& path);
 
+/** Same, from the profile's text in memory; `path` is used for messages and the default name. */
+ValidationProfile load_validation_profile_text(const std::string& text, const std::string& path);
+
 } // namespace orchsim::analysis

@@ -11,6 +11,7 @@
 #include "analysis/Runner.hpp"
 #include "models/OfferedLoad.hpp"
 #include "models/Units.hpp"
+#include "sim/Interrupt.hpp"
 #include "results/RunResult.hpp"
 
 namespace orchsim::cli {
@@ -79,7 +80,7 @@ int run_profiles(const Common& c, const std::string& profiles, uint32_t replicat
 int cmd_run(const std::vector<std::string>& args)
 {
   Common c;
-  std::string seed, out, format = "table", max_sim_time, profiles, runs_dir;
+  std::string seed, out, format = "table", max_sim_time, max_memory, profiles, runs_dir;
   uint32_t replications = 1;
   unsigned jobs = 0;
   analysis::RunLimits limits;
@@ -96,7 +97,10 @@ int cmd_run(const std::vector<std::string>& args)
       "format", po::value(&format),
       "what to print on stdout: table (default), json, or gbench (Google Benchmark's JSON format)")(
       "max-events", po::value(&limits.max_events), "stop after this many events; the result is marked incomplete")(
-      "max-sim-time", po::value(&max_sim_time), "stop at this simulated time (e.g. 1h); result marked incomplete");
+      "max-sim-time", po::value(&max_sim_time), "stop at this simulated time (e.g. 1h); result marked incomplete")(
+      "max-memory", po::value(&max_memory),
+      "stop when the process's resident memory exceeds this size (e.g. 4GiB; default: three quarters of the "
+      "machine's memory); result marked incomplete");
   if (!parse(args, "run",
              "Runs a scenario once. Prints a summary table (or the JSON with --format json) and "
              "writes the result JSON with --out.",
@@ -110,6 +114,13 @@ int cmd_run(const std::vector<std::string>& args)
       throw UsageError("--max-sim-time: expected a duration with a unit (90s, 2h), found '" + max_sim_time + "'");
     limits.max_sim_time_s = *bound;
   }
+  if (!max_memory.empty()) {
+    auto bytes = models::parse_size_bytes(max_memory);
+    if (!bytes || *bytes < 1e6)
+      throw UsageError("--max-memory: expected a size of at least 1MB with a unit (512MiB, 4GiB), found '" +
+                       max_memory + "'");
+    limits.max_memory_bytes = static_cast<uint64_t>(*bytes);
+  }
   if (!seed.empty())
     c.overrides.push_back("simulation.seed=" + seed);
   if (replications < 1 || replications > 100000)
@@ -122,6 +133,8 @@ int cmd_run(const std::vector<std::string>& args)
   emit(results::to_json_text(result), analysis::summary_table(result), out, format,
        analysis::gbench_of_run(result).dump(2) + "\n");
   print_warnings(result.run.warnings);
+  if (sim::stop_requested())
+    return 128 + sim::stop_signal(); // the partial result is written, marked incomplete
   return result.run.complete ? EXIT_OK : EXIT_BAD_INPUT;
 }
 

@@ -1,5 +1,6 @@
 // cli/main.cpp: the thin `orchsim` executable. Dispatches to one function per command (cli/Cmd*.cpp);
-// prints errors. Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error.
+// prints errors. Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error;
+// 128 + N stopped by signal N (SIGINT 130, SIGTERM 143) with partial results marked incomplete.
 #include <iostream>
 #include <map>
 #include <string>
@@ -9,6 +10,7 @@
 #include "orchsim/Version.hpp"
 #include "sim/Engine.hpp"
 #include "sim/InputError.hpp"
+#include "sim/Interrupt.hpp"
 
 using namespace orchsim;
 using namespace orchsim::cli;
@@ -45,7 +47,8 @@ options:
   -h, --help     this help; `orchsim <command> --help` for a command's options
   --version      print the version
 
-exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error
+exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error,
+  130 / 143 stopped by SIGINT / SIGTERM (what had finished is kept; a partial run is marked incomplete)
 )";
 
 } // namespace
@@ -53,6 +56,7 @@ exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error
 int main(int argc, char** argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
+  sim::install_stop_handlers();
   try {
     if (args.empty()) {
       std::cerr << USAGE;
@@ -77,6 +81,9 @@ int main(int argc, char** argv)
     if (const auto it = commands.find(command); it != commands.end())
       return it->second(args);
     throw UsageError("unknown command '" + command + "'\n\n" + USAGE);
+  } catch (const sim::Interrupted& e) {
+    std::cerr << "orchsim: " << e.what() << "\n";
+    return 128 + e.get_signal();
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << "\n";
     return EXIT_BAD_INPUT;

@@ -477,7 +477,12 @@ std::string_view significant_part(std::string_view content)
 Trace Trace::load(const std::string& path, const TraceColumns& columns, const TraceLimits& limits,
                   const sim::InputLocation& referenced_from)
 {
-  const std::string content = read_whole_file(path, limits, referenced_from);
+  return load_text(read_whole_file(path, limits, referenced_from), path, columns, limits);
+}
+
+Trace Trace::load_text(std::string_view content, const std::string& path, const TraceColumns& columns,
+                       const TraceLimits& limits)
+{
   TraceParser parser(path, significant_part(content), columns, limits);
   return Trace(path, parser.parse());
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,9 @@ public:
    *  (where the scenario names the file) when the file cannot be opened or read. */
   static Trace load(const std::string& path, const TraceColumns& columns, const TraceLimits& limits = {},
                     const sim::InputLocation& referenced_from = {});
+  /** Same, from the file's content in memory (`path` is used for messages); max_bytes is not checked. */
+  static Trace load_text(std::string_view content, const std::string& path, const TraceColumns& columns,
+                         const TraceLimits& limits = {});
 
 private:
   Trace(std::string path, std::vector<TraceRow> rows) : path_(std::move(path)), rows_(std::move(rows)) {}

@@ -113,6 +113,8 @@ struct RunStats {
   uint64_t simgrid_timers = 0;
   bool truncated = false; // an engine bound ended the run early
   bool stalled = false;   // ... because simulated time stopped advancing
+  bool interrupted = false;   // ... because SIGINT or SIGTERM asked to stop (sim/Interrupt.hpp)
+  bool out_of_memory = false; // ... because the process reached its memory bound
   std::vector<WorkflowStats> workflows;
   std::vector<ServiceStats> services;
   QuarterAverage in_flight_quarters; // requests in the system, all workflows, per quarter of the window

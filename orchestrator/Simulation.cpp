@@ -23,6 +23,7 @@ sim::Engine::Options engine_options(const models::Scenario& s, const Simulation:
     e.sync = sim::SyncMode::LOCKSTEP;
   e.max_events = o.max_events;
   e.max_time_s = o.max_time_s;
+  e.max_memory_bytes = o.max_memory_bytes;
   return e;
 }
 
@@ -94,7 +95,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     st.ready_slots.set(0.0, static_cast<double>(svc.instances) * svc.concurrency);
     st.instance_hour_usd = svc.autoscaling ? svc.autoscaling->instance_hour_usd : 0.0;
     if (svc.batching)
-      st.batching.emplace();
+      st.batching = ServiceStats::Batching{}; // not emplace(): clang takes the nested struct as not default-constructible
     state.up_instances = svc.instances;
     stats_.services.push_back(std::move(st));
   }
@@ -278,6 +279,8 @@ RunStats Simulation::run()
   stats_.truncated = engine_.is_truncated();
   stats_.lockstep = engine_options(scenario_, options_).sync == sim::SyncMode::LOCKSTEP;
   stats_.stalled = engine_.is_stalled();
+  stats_.interrupted = engine_.is_interrupted();
+  stats_.out_of_memory = engine_.is_out_of_memory();
   stats_.arrivals = arrivals_;
   return std::move(stats_);
 }

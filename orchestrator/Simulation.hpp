@@ -55,6 +55,7 @@ public:
   struct Options {
     uint64_t max_events = 0; // 0: no bound
     double max_time_s = 0.0; // <= 0: no bound
+    uint64_t max_memory_bytes = 0; // 0: no bound
     /** When set, every arrival is appended here (tests of common random numbers). Borrowed. */
     std::vector<ArrivalRecord>* arrival_log = nullptr;
   };

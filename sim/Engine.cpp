@@ -1,8 +1,12 @@
 #include "sim/Engine.hpp"
+#include "sim/Interrupt.hpp"
 #include "sim/SimgridEngine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
+
+#include <unistd.h>
 
 #include <xbt/log.h>
 
@@ -22,7 +26,10 @@ simgrid::s4u::Engine& simgrid_engine()
     static char arg0[] = "orchsim";
     static char* argv[] = {arg0, nullptr};
     xbt_log_control_set("root.thresh:critical");
-    return new simgrid::s4u::Engine(&argc, argv);
+    auto* e = new simgrid::s4u::Engine(&argc, argv);
+    if (stop_handlers_installed())
+      install_stop_handlers(); // SimGrid's own SIGINT handler prints its actors and exits: ours stops cleanly
+    return e;
   }();
   return *engine;
 }
@@ -90,8 +97,28 @@ void Engine::post(uint32_t kind, uint32_t id, uint32_t gen, uint32_t aux)
   arm(at);
 }
 
+uint64_t Engine::resident_bytes()
+{
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr)
+    return 0;
+  unsigned long long pages = 0, resident = 0;
+  const int read = std::fscanf(f, "%llu %llu", &pages, &resident);
+  std::fclose(f);
+  return read == 2 ? static_cast<uint64_t>(resident) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
 bool Engine::within_bounds(const Event& next)
 {
+  if (stop_requested()) {
+    interrupted_ = truncated_ = true;
+    return false;
+  }
+  if (options_.max_memory_bytes > 0 && (dispatched_ & 0xffff) == 0 && dispatched_ > 0 &&
+      resident_bytes() > options_.max_memory_bytes) {
+    out_of_memory_ = truncated_ = true;
+    return false;
+  }
   if ((options_.max_events > 0 && dispatched_ >= options_.max_events) ||
       (options_.max_time_s > 0 && next.time_s > options_.max_time_s)) {
     truncated_ = true;

@@ -35,6 +35,9 @@ public:
     uint64_t max_events = 0;
     /** Stop dispatching events later than this run time in seconds (<= 0: no bound). */
     double max_time_s = 0.0;
+    /** Stop when the process's resident memory exceeds this many bytes, checked every 65,536 events
+     *  (0: no bound). */
+    uint64_t max_memory_bytes = 0;
     /** Stop when this many events in a row happen at one instant: time has stopped advancing (a loop
      *  of zero-duration activities), which would otherwise never end. */
     uint64_t max_events_at_one_time = 100'000'000;
@@ -54,10 +57,17 @@ public:
   /** The run's clock, in seconds since the run started. */
   double now_s() const { return now_s_; }
   uint64_t get_events_dispatched() const { return dispatched_; }
-  /** True when a bound (max_events, max_time_s) ended the run with events still pending. */
+  /** True when a bound (max_events, max_time_s, max_memory_bytes, a stop request) ended the run with
+   *  events still pending. */
   bool is_truncated() const { return truncated_; }
+  /** True when a stop request (SIGINT, SIGTERM: sim/Interrupt.hpp) ended the run early. */
+  bool is_interrupted() const { return interrupted_; }
   /** True when the run ended because time stopped advancing (max_events_at_one_time). */
   bool is_stalled() const { return stalled_; }
+  /** True when max_memory_bytes ended the run. */
+  bool is_out_of_memory() const { return out_of_memory_; }
+  /** The process's resident memory in bytes (Linux /proc/self/statm; 0 when unknown). */
+  static uint64_t resident_bytes();
   /** SimGrid kernel timers the run used (1 per distinct event time in LOCKSTEP, a few in WINDOWED). */
   uint64_t get_simgrid_timers() const { return timers_; }
 
@@ -84,6 +94,8 @@ private:
   uint64_t events_at_now_ = 0;
   bool truncated_ = false;
   bool stalled_ = false;
+  bool interrupted_ = false;
+  bool out_of_memory_ = false;
 };
 
 } // namespace orchsim::sim

@@ -69,6 +69,11 @@ sg::Link* make_link(sg::NetZone* zone, const std::string& name, const LinkSpec& 
 
 } // namespace
 
+bool Platform::process_is_fresh()
+{
+  return !detail::engine_has_run() && detail::installed_platform().empty();
+}
+
 bool Platform::can_install(const PlatformSpec& spec)
 {
   if (!detail::engine_has_run())
@@ -82,7 +87,9 @@ const Platform& Platform::install(const PlatformSpec& spec)
   if (installed() && detail::installed_platform() == print)
     return *installed();
   if (!detail::installed_platform().empty() || detail::engine_has_run())
-    throw std::logic_error("sim::Platform: this process's SimGrid engine already has another platform");
+    throw std::logic_error("sim::Platform: this process has already run SimGrid with another platform, and SimGrid "
+                           "allows one per process: run each platform scenario in a process of its own (the "
+                           "orchsim commands do; analysis::run does from a process that has not run SimGrid)");
   auto& engine = detail::simgrid_engine();
   if (spec.model == NetworkModel::CM02) {
     // The textbook model: max-min fair sharing, no TCP corrections, no reverse acknowledgement flow, no

@@ -16,11 +16,12 @@ namespace orchsim::sim {
 /** A scenario's platform built into SimGrid: hosts with their zone and region, and the network paths
  *  between them (docs/PLATFORM.md).
  *
- *  SimGrid has one engine and one platform per process, sealed when the engine first runs. So a
- *  platform is installed once, before the process's first run; install() again with the same spec
- *  returns the same Platform, with another spec it throws. analysis::run keeps that true by running a
- *  platform scenario in a child process when this one cannot start it at SimGrid clock 0
- *  (can_install()), which also keeps its results byte-identical to a run in a fresh process.
+ *  SimGrid has one engine and one platform per process, sealed when the engine first runs, and a
+ *  forked child inherits both. So a platform is installed once, before the process's first run;
+ *  install() again with the same spec returns the same Platform, with another spec it throws.
+ *  analysis::run keeps its callers' processes fresh (process_is_fresh()) by running every platform
+ *  scenario in a forked child: each such run starts a SimGrid of its own at clock 0, and its results
+ *  are byte-identical to a run in a new process.
  *
  *  The YAML form: each zone is a SimGrid star zone with one link per host (`host_link`), a clients
  *  endpoint `<zone>/clients` (`client_link`) and a gateway router; zones are children of one full
@@ -35,6 +36,8 @@ public:
   /** True when install(spec) would succeed: nothing has run yet, or `spec` is the installed platform
    *  and SimGrid's clock is still 0. */
   static bool can_install(const PlatformSpec& spec);
+  /** True while this process has neither run SimGrid nor installed a platform. */
+  static bool process_is_fresh();
 
   struct HostInfo {
     std::string name;

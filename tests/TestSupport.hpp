@@ -9,6 +9,12 @@
 
 namespace orchsim::test {
 
+/** Defined in tests/sim/test_platform.cpp: runs the current test case alone in a fresh copy of the test
+ *  program when this process's SimGrid has already run (SimGrid allows one platform per process, and a
+ *  forked child inherits the used one), and returns true then: the caller returns at once. */
+bool ran_in_fresh_process();
+
+
 inline std::string source_path(const std::string& relative)
 {
   return std::string(ORCHSIM_SOURCE_DIR) + "/" + relative;

@@ -106,9 +106,9 @@ TEST_CASE("orchestrator::selection locality: the least loaded member of a tier, 
   // 100: 4 slots, 101: 1 slot, both in the clients' zone.
   auto s = locality(pool({{0, 0, 4}, {0, 0, 1}, {1, 1, 1}}), 1.0);
   s->on_issue(100, 0.0);
-  s->on_issue(100, 0.0); // 2 / 4 = 0.5
+  s->on_issue(100, 0.0);               // 2 / 4 = 0.5
   CHECK(s->pick(from_zone0()) == 101); // 0 / 1
-  s->on_issue(101, 0.0); // 1 / 1 = 1.0: more loaded than 100 with fewer calls
+  s->on_issue(101, 0.0);               // 1 / 1 = 1.0: more loaded than 100 with fewer calls
   CHECK(s->pick(from_zone0()) == 100);
   s->on_issue(100, 0.0);
   CHECK(s->pick(from_zone0()) == 100); // 3 / 4 = 0.75 < 1.0 still
@@ -119,7 +119,8 @@ TEST_CASE("orchestrator::selection locality: the least loaded member of a tier, 
   CHECK(s->pick(from_zone0()) == 101);
 }
 
-TEST_CASE("orchestrator::selection locality: spill_at sets when a tier counts as overloaded", "[orchestrator][selection]")
+TEST_CASE("orchestrator::selection locality: spill_at sets when a tier counts as overloaded",
+          "[orchestrator][selection]")
 {
   // spill_at 0.5: a zone member at 1 / 2 = 0.5 is overloaded, the next call goes to the region.
   auto tight = locality(pool(TIERS), 0.5);

@@ -4,16 +4,24 @@
 //
 // SimGrid has one engine and one platform per process, sealed by the first run: every test builds its
 // platform and runs its engine in a forked child (analysis::run_in_processes with parallel 2) and returns
-// what it measured as JSON; the parent asserts. This process never touches SimGrid here.
+// what it measured as JSON; the parent asserts. This process never touches SimGrid here. When tests that
+// ran before in the same process have used SimGrid, a child forked now inherits it: the test case then
+// runs again alone in a fresh copy of the test program (test::ran_in_fresh_process).
 #include <catch2/catch.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -23,9 +31,58 @@
 #include "sim/Engine.hpp"
 #include "sim/Platform.hpp"
 #include "sim/PlatformSpec.hpp"
+#include "tests/TestSupport.hpp"
 
 using namespace orchsim;
 using nlohmann::json;
+
+namespace orchsim::test {
+
+/** Declared in tests/TestSupport.hpp. When this process's SimGrid has run (an earlier test case ran a
+ *  simulation here), no child forked from it can install a platform: runs the current test case alone in
+ *  a fresh copy of this program, checks that it passed, and returns true (the caller returns at once).
+ *  Returns false, doing nothing, when this process's SimGrid is untouched. */
+bool ran_in_fresh_process()
+{
+  if (sim::Platform::process_is_fresh())
+    return false;
+  // Catch reads ',' as "or" and '\' as an escape: escape both so the name matches itself only.
+  std::string spec;
+  for (char c : Catch::getResultCapture().getCurrentTestName()) {
+    if (c == ',' || c == '\\')
+      spec += '\\';
+    spec += c;
+  }
+  char log[] = "/tmp/orchsim-fresh-run-XXXXXX";
+  const int fd = ::mkstemp(log);
+  REQUIRE(fd >= 0);
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execl("/proc/self/exe", "orchsim_tests", spec.c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  ::close(fd);
+  int status = 0;
+  while (pid > 0 && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::stringstream output;
+  output << std::ifstream(log).rdbuf();
+  std::remove(log);
+  INFO("this test case, run alone in a fresh process (SimGrid had run in this one):\n" << output.str());
+  CHECK(pid > 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // It ran, and only itself: Catch's summary says "(... in 1 test case)" or "test cases: 1 | ...".
+  CHECK((output.str().find(" in 1 test case)") != std::string::npos ||
+         output.str().find("test cases: 1 ") != std::string::npos));
+  return true;
+}
+
+} // namespace orchsim::test
 
 namespace {
 
@@ -110,6 +167,8 @@ Ends ends_of(const sim::Platform& platform)
 
 TEST_CASE("sim::Platform: a transfer alone on an idle route takes latency + size / bandwidth", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   const json out = in_child([] {
     const auto& platform = sim::Platform::install(one_zone({1e6, 10e-3}, {1e9, 0.0}));
     const Ends e = ends_of(platform);
@@ -134,9 +193,10 @@ TEST_CASE("sim::Platform: a transfer alone on an idle route takes latency + size
   CHECK(out["in_flight"].get<uint32_t>() == 0);
 }
 
-TEST_CASE("sim::Activities: two flows on one link each get half of its bandwidth (max-min fair sharing)",
-          "[platform]")
+TEST_CASE("sim::Activities: two flows on one link each get half of its bandwidth (max-min fair sharing)", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   const json out = in_child([] {
     const auto& platform = sim::Platform::install(one_zone({1e6, 10e-3}, {1e9, 0.0}));
     const Ends e = ends_of(platform);
@@ -181,6 +241,8 @@ TEST_CASE("sim::Activities: two flows on one link each get half of its bandwidth
 
 TEST_CASE("sim::Activities: executions share a host's cores", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   const json out = in_child([] {
     const auto& platform = sim::Platform::install(one_zone({1.25e9, 1e-3}, {1.25e9, 50e-6}, 2, 1e9));
     const Ends e = ends_of(platform);
@@ -217,6 +279,8 @@ TEST_CASE("sim::Activities: executions share a host's cores", "[platform]")
 
 TEST_CASE("sim::Platform: routes between zones and regions add up their links", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   const json out = in_child([] {
     sim::PlatformSpec spec;
     spec.regions = {{"ra"}, {"rb"}};
@@ -281,9 +345,10 @@ TEST_CASE("sim::Platform: routes between zones and regions add up their links", 
   CHECK(out["transfer"].get<double>() == Approx(latency + 0.1).margin(1e-9));
 }
 
-TEST_CASE("sim::Platform: install again with the same spec returns it, with another spec throws",
-          "[platform]")
+TEST_CASE("sim::Platform: install again with the same spec returns it, with another spec throws", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   const json out = in_child([] {
     const auto spec = one_zone({1e6, 10e-3}, {1e9, 0.0});
     auto other = spec;
@@ -381,6 +446,8 @@ struct TempDir {
 
 TEST_CASE("sim::Platform: an XML platform gives its hosts, zones, regions and kind property", "[platform]")
 {
+  if (test::ran_in_fresh_process())
+    return;
   TempDir dir("orchsim-xml-platform-test");
   const auto file = dir.path / "platform.xml";
   std::ofstream(file) << XML_PLATFORM;
