@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/Units.hpp"
+#include "models/YamlLimits.hpp"
 
 namespace orchsim::analysis {
 
@@ -26,13 +27,16 @@ std::string YamlReader::read_text(const std::string& path, const std::string& wh
 
 YAML::Node YamlReader::parse(const std::string& text) const
 {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(
         InputLocation{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""},
         "malformed YAML: " + e.msg);
   }
+  models::check_alias_expansion(root, file_);
+  return root;
 }
 
 double YamlReader::bounded(const YAML::Node& node, const std::string& path, double min, double max,

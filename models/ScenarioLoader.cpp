@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/Units.hpp"
+#include "models/YamlLimits.hpp"
 #include "sim/InputError.hpp"
 
 namespace orchsim::models {
@@ -45,6 +47,17 @@ std::string join(const std::vector<std::string>& items, const std::string& sep =
   for (size_t i = 0; i < items.size(); ++i)
     out += (i ? sep : "") + items[i];
   return out;
+}
+
+/** The most requests a scenario's duration may bring at its rates (docs/RELIABILITY.md, "Limits"): at
+ *  ~1-3 M simulated events per second and several events per request, about a day of computing. */
+constexpr double MAX_EXPECTED_ARRIVALS = 1e10;
+
+std::string format_count(double n)
+{
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", n);
+  return text;
 }
 
 std::string describe_found(const YAML::Node& node)
@@ -2206,14 +2219,23 @@ AmplificationSpec Loader::amplification(const Cursor& c) const
   return a;
 }
 
+/** Whether `map[key]` is a map that keys can be written into, making it one when it is missing or null.
+ *  REQUIRES: `map` is a map. */
+bool writable_map(YAML::Node map, const std::string& key)
+{
+  if (!map[key].IsDefined() || map[key].IsNull())
+    map[key] = YAML::Node(YAML::NodeType::Map);
+  return map[key].IsMap();
+}
+
 void Loader::apply_profile(YAML::Node& root, const std::string& profile_name, const std::optional<Cursor>& profile)
 {
   if (!profile)
     return;
   const std::string from = "profiles." + profile_name;
-  if (auto o = optional_child(*profile, "orchestrator")) {
-    if (!root["orchestrator"].IsDefined() || root["orchestrator"].IsNull())
-      root["orchestrator"] = YAML::Node(YAML::NodeType::Map);
+  // A profile writes into maps only: a scalar or list where a map belongs is left as written, for its
+  // check to refuse with its location (yaml-cpp throws its own error for a key set on a scalar).
+  if (auto o = optional_child(*profile, "orchestrator"); o && writable_map(root, "orchestrator")) {
     YAML::Node orch = root["orchestrator"];
     for (auto it = o->node.begin(); it != o->node.end(); ++it) {
       const std::string key = it->first.Scalar();
@@ -2227,7 +2249,10 @@ void Loader::apply_profile(YAML::Node& root, const std::string& profile_name, co
   if (auto a = optional_child(*profile, "autoscaling"))
     for (auto it = a->node.begin(); it != a->node.end(); ++it) {
       const std::string service = it->first.Scalar();
-      YAML::Node spec = root["services"][service];
+      YAML::Node services = root["services"];
+      if (!writable_map(services, service))
+        continue;
+      YAML::Node spec = services[service];
       if (it->second.IsNull())
         spec.remove("autoscaling");
       else
@@ -2312,9 +2337,8 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
     sel["strategy"] = s.profile;
     if (s.profile == ORACLE_PROFILE && oracle_objective_node)
       sel["objective"] = *oracle_objective_node;
-    if (!root["orchestrator"].IsDefined() || root["orchestrator"].IsNull())
-      root["orchestrator"] = YAML::Node(YAML::NodeType::Map);
-    root["orchestrator"]["selection"] = sel;
+    if (writable_map(root, "orchestrator"))
+      root["orchestrator"]["selection"] = sel;
   }
 
   s.path = doc_.file;
@@ -2359,6 +2383,39 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
   if (s.simulation.load_scale != 1.0)
     for (auto& source : s.sources)
       scale_arrivals(source.arrival, s.simulation.load_scale);
+  if (s.simulation.duration_s) {
+    // Refused up front: a run the machine could not finish (docs/RELIABILITY.md, "Limits").
+    double expected = 0.0;
+    const double d = *s.simulation.duration_s;
+    for (const auto& src : s.sources) {
+      const auto& a = src.arrival;
+      switch (a.process) {
+        case ArrivalProcess::POISSON:
+        case ArrivalProcess::DIURNAL:
+          expected += a.rate_per_s * d;
+          break;
+        case ArrivalProcess::RAMP:
+          expected += std::max(a.ramp_from_per_s, a.ramp_to_per_s) * d;
+          break;
+        case ArrivalProcess::BURSTY:
+          expected += std::max(a.rate_on_per_s, a.rate_off_per_s) * d;
+          break;
+        case ArrivalProcess::TRACE: {
+          const double rows = static_cast<double>(a.trace->get_rows().size());
+          const double span = a.trace->get_span_s() * a.time_scale;
+          expected += a.loop && span > 0 ? rows * std::ceil(d / span) : rows;
+          break;
+        }
+        case ArrivalProcess::CLOSED_LOOP:
+          break; // bounded by its users and their think and response times
+      }
+    }
+    if (expected > MAX_EXPECTED_ARRIVALS)
+      fail(child(child(top, "simulation"), "duration"),
+           format_count(expected) + " requests would arrive in this duration at these rates, more than the " +
+               format_count(MAX_EXPECTED_ARRIVALS) +
+               " a run may simulate: shorten the duration or lower the rates (docs/RELIABILITY.md)");
+  }
 
   if (auto orch = optional_child(top, "orchestrator")) {
     orchestrator(*orch, s.orchestrator);
@@ -2410,13 +2467,16 @@ Scenario Loader::scenario(YAML::Node root, const std::string& requested_profile)
 
 YAML::Node parse_yaml(const std::string& text, const std::string& where, int line_offset = 0)
 {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     InputLocation loc{where, e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset,
                       e.mark.is_null() ? 0 : e.mark.column + 1, ""};
     throw InputError(loc, "malformed YAML: " + e.msg);
   }
+  check_alias_expansion(root, where); // before anything walks it (docs/RELIABILITY.md)
+  return root;
 }
 
 /** Applies `key.path=value` to the document, creating maps on the way. Returns the key path. */
