@@ -1,6 +1,7 @@
 // cli/main.cpp: the thin `orchsim` executable. Dispatches to one function per command (cli/Cmd*.cpp);
 // prints errors. Exit codes: 0 ok; 1 a gate failed; 2 bad input or usage; 3 internal error;
 // 128 + N stopped by signal N (SIGINT 130, SIGTERM 143) with partial results marked incomplete.
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <string>
@@ -57,6 +58,7 @@ int main(int argc, char** argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
   sim::install_stop_handlers();
+  std::signal(SIGXFSZ, SIG_IGN); // a file-size limit (ulimit -f) is a write error (EFBIG) to report, not a kill
   try {
     if (args.empty()) {
       std::cerr << USAGE;
