@@ -7,7 +7,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/ai-ecosystem.yaml
 ORCHSIM  := $(BUILD)/cli/orchsim
 
-.PHONY: all deps configure build run test regress baselines bench test-fuzz clean format
+.PHONY: all deps configure build run test regress baselines bench test-fuzz test-sanitize lint clean format
 
 all: build
 
@@ -52,6 +52,26 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_TIME    ?= 60
 FUZZ_TARGETS := scenario scenario_overrides sweep validation trace result
 FUZZ_YAML    := scenario scenario_overrides sweep validation
+
+# The whole ctest suite built with AddressSanitizer (LeakSanitizer included) and UndefinedBehaviorSanitizer:
+# any report fails the test it happens in (docs/RELIABILITY.md).
+SANITIZE_BUILD ?= build-sanitize
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DORCHSIM_SANITIZE=ON -DORCHSIM_BUILD_BENCH=OFF
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# Static checks: clang-tidy (the checks in .clang-tidy) and cppcheck, on every source orchsim compiles.
+lint: configure
+	run-clang-tidy -quiet -p $(BUILD) -j $(JOBS) '$(CURDIR)/(sim|models|orchestrator|results|analysis|cli)/' \
+	  > $(BUILD)/clang-tidy.log 2>&1; status=$$?; grep -E 'warning:|error:' $(BUILD)/clang-tidy.log; \
+	  if [ $$status -ne 0 ] || grep -qE 'warning:|error:' $(BUILD)/clang-tidy.log; then \
+	    echo "lint: clang-tidy found the above (log: $(BUILD)/clang-tidy.log)"; exit 1; fi
+	cppcheck --quiet --error-exitcode=1 --std=c++20 --language=c++ --enable=warning,performance,portability \
+	  --inline-suppr --suppressions-list=.cppcheck-suppressions -I . -I $(BUILD)/generated \
+	  sim models orchestrator results analysis cli
+	@echo "lint: clang-tidy and cppcheck clean"
 
 test-fuzz: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DORCHSIM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo

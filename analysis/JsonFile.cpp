@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,6 +17,12 @@ nlohmann::json read_json_file(const std::string& path)
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError(InputLocation{path, 0, 0, ""}, std::string("cannot open: ") + std::strerror(errno));
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > MAX_JSON_FILE_BYTES)
+    throw InputError(InputLocation{path, 0, 0, ""},
+                     "expected a JSON document of at most " + std::to_string(MAX_JSON_FILE_BYTES) +
+                         " bytes, found one of " + std::to_string(size) + " bytes: not a file orchsim wrote");
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_json_text(buffer.str(), path);
@@ -37,6 +44,11 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& path)
     if (auto at = what.find("syntax error"); at != std::string::npos)
       what = what.substr(at);
     throw InputError(InputLocation{path, line, column, ""}, "malformed JSON: " + what);
+  } catch (const nlohmann::json::exception& e) { // out_of_range 406: a number beyond a double, `1e999`
+    std::string what = e.what();
+    if (auto at = what.find("] "); at != std::string::npos)
+      what = what.substr(at + 2);
+    throw InputError(InputLocation{path, 0, 0, ""}, "malformed JSON: " + what);
   }
 }
 

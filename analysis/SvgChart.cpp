@@ -268,7 +268,7 @@ std::pair<std::string, double> bar_labels(const BarChart& c, double band)
   for (size_t g = 0; g < c.groups.size(); ++g) {
     std::string name = c.groups[g].name;
     if (name.size() > fits)
-      name = name.substr(0, fits - 1) + "\u2026";
+      name.replace(fits - 1, std::string::npos, "\u2026");
     const double x = LEFT + band * (static_cast<double>(g) + 0.5);
     out += slanted ? "<text transform=\"translate(" + px(x + 4) + "," + px(BOTTOM + 14) +
                          ") rotate(-30)\" text-anchor=\"end\">" + escape_html(name) + "</text>"

@@ -30,7 +30,7 @@ std::string read_bytes(const fs::path& path)
 /** The one manifest all folders share (OUT's too, when it has one); refuses folders of different sweeps. */
 std::string common_manifest(const std::vector<std::string>& dirs, const std::string& out)
 {
-  const std::string first = read_sweep_manifest(dirs.front());
+  std::string first = read_sweep_manifest(dirs.front());
   std::vector<std::string> others(dirs.begin() + 1, dirs.end());
   if (fs::exists(fs::path(out) / "sweep.json"))
     others.push_back(out);

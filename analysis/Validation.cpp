@@ -526,7 +526,7 @@ std::string unit_of(const std::vector<std::vector<std::string>>& operands)
   if (operands.size() == 2)
     return "ratio";
   const auto& path = operands[0];
-  const std::string last = path.back();
+  const std::string& last = path.back();
   auto ends = [&](const std::string& suffix) {
     return last.size() >= suffix.size() && last.compare(last.size() - suffix.size(), suffix.size(), suffix) == 0;
   };

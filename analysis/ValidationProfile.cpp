@@ -32,7 +32,7 @@ double target_value(const YamlReader& r, const YAML::Node& node, const std::stri
   if (auto v = models::parse_duration_s(text))
     return *v;
   if (auto v = models::parse_rate_per_s(text))
-    return *v;
+    return *v; // cppcheck-suppress missingReturn ; the function ends in YamlReader::fail, [[noreturn]]
   r.fail(node, path,
          "expected a value: a number (1.5), a percentage (99.9%), a duration (2s) or a rate (120/s), found '" + text +
              "'");

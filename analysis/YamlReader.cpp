@@ -131,7 +131,7 @@ bool YamlReader::boolean(const YAML::Node& node, const std::string& path) const
 
 std::string YamlReader::name(const YAML::Node& node, const std::string& path) const
 {
-  const std::string text = scalar(node, path, "a name");
+  std::string text = scalar(node, path, "a name");
   if (text.empty() || !std::all_of(text.begin(), text.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
       }))

@@ -20,7 +20,7 @@ namespace {
  *  from the source tree the binary was built from. */
 std::string default_validation_profile()
 {
-  const std::string relative = "scenarios/validation/default.yaml";
+  std::string relative = "scenarios/validation/default.yaml";
   if (std::filesystem::exists(relative))
     return relative;
   return std::string(ORCHSIM_SOURCE_DIR) + "/" + relative;

@@ -434,12 +434,12 @@ DistributionPtr make_empirical(std::vector<double> samples)
   return std::make_shared<Empirical>(std::move(samples));
 }
 
-DistributionPtr make_histogram(std::vector<double> edges, std::vector<double> weights)
+DistributionPtr make_histogram(std::vector<double> edges, const std::vector<double>& weights)
 {
   return std::make_shared<Histogram>(std::move(edges), weights);
 }
 
-DistributionPtr make_mixture(std::vector<double> weights, std::vector<DistributionPtr> components)
+DistributionPtr make_mixture(const std::vector<double>& weights, std::vector<DistributionPtr> components)
 {
   return std::make_shared<Mixture>(weights, std::move(components));
 }

@@ -43,9 +43,9 @@ DistributionPtr make_uniform(double min, double max);                 // 0 <= mi
 DistributionPtr make_empirical(std::vector<double> samples);
 /** A histogram: bin i is [edges[i], edges[i+1]) drawn with probability weights[i] / sum, uniform inside.
  *  REQUIRES: edges.size() == weights.size() + 1, edges non-decreasing and >= 0, weights >= 0, sum > 0. */
-DistributionPtr make_histogram(std::vector<double> edges, std::vector<double> weights);
+DistributionPtr make_histogram(std::vector<double> edges, const std::vector<double>& weights);
 /** Picks component i with probability weights[i] / sum, then draws from it.
  *  REQUIRES: same non-zero size, weights >= 0, sum > 0. */
-DistributionPtr make_mixture(std::vector<double> weights, std::vector<DistributionPtr> components);
+DistributionPtr make_mixture(const std::vector<double>& weights, std::vector<DistributionPtr> components);
 
 } // namespace orchsim::models

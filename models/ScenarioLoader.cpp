@@ -70,7 +70,7 @@ std::string describe_found(const YAML::Node& node)
     return "a list";
   std::string text = node.Scalar();
   if (text.size() > 60)
-    text = text.substr(0, 57) + "...";
+    text.replace(57, std::string::npos, "...");
   return "'" + text + "'";
 }
 
@@ -2486,7 +2486,7 @@ std::string apply_override(YAML::Node& root, const std::string& text)
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw InputError(where, "expected key.path=value, found '" + text + "'");
-  const std::string path = text.substr(0, eq);
+  std::string path = text.substr(0, eq); // not const: returned (moved)
   const std::string value_text = text.substr(eq + 1);
   YAML::Node value;
   try {

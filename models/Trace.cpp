@@ -247,7 +247,7 @@ std::string_view parse_datetime(std::string_view text, TimeKey& key)
     ++pos;
   if (pos != text.size())
     return SHAPE;
-  key.whole_s = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  key.whole_s = days_from_civil(year, month, day) * 86400 + int64_t(hour) * 3600 + int64_t(minute) * 60 + second;
   key.nanos = nanos;
   return {};
 }

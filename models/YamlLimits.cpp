@@ -11,12 +11,11 @@ namespace {
 
 /** Expanded size of `node`, memoised per distinct node (an alias is the node it names, at the same
  *  mark), saturating just above the limit. */
-uint64_t expanded(const YAML::Node& node, std::unordered_map<const void*, uint64_t>& memo, uint32_t depth)
+uint64_t expanded(const YAML::Node& node, std::unordered_map<size_t, uint64_t>& memo, uint32_t depth)
 {
   if (depth > 10'000) // deeper than any real document; and beyond it the walk itself would be the risk
     return MAX_EXPANDED_YAML_NODES + 1;
-  const auto mark = node.Mark();
-  const void* id = reinterpret_cast<const void*>(static_cast<uintptr_t>(mark.pos) + 1);
+  const auto id = static_cast<size_t>(node.Mark().pos); // an alias has its anchor's mark
   if (!node.IsDefined() || node.IsScalar() || node.IsNull())
     return 1;
   if (auto it = memo.find(id); it != memo.end())
@@ -39,7 +38,7 @@ uint64_t expanded(const YAML::Node& node, std::unordered_map<const void*, uint64
 
 void check_alias_expansion(const YAML::Node& root, const std::string& file)
 {
-  std::unordered_map<const void*, uint64_t> memo;
+  std::unordered_map<size_t, uint64_t> memo;
   if (expanded(root, memo, 0) > MAX_EXPANDED_YAML_NODES)
     throw sim::InputError(sim::InputLocation{file, 1, 1, ""},
                           "the document expands through its anchors and aliases to more than " +

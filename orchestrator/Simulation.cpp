@@ -196,7 +196,7 @@ uint32_t Simulation::pool_for(const std::vector<uint32_t>& services)
   environment.truth = this;
   environment.workflows = static_cast<uint32_t>(s.workflows.size());
   pool.selector =
-      make_selector(s.orchestrator.selection, std::move(members), sim::Rng(s.simulation.seed, name), environment);
+      make_selector(s.orchestrator.selection, members, sim::Rng(s.simulation.seed, name), environment);
   const auto& retry = s.orchestrator.retry;
   if (retry.budget)
     pool.budget.emplace(*retry.budget);

@@ -729,10 +729,10 @@ void Simulation::on_fault(uint32_t f, bool start)
       break;
     case models::FaultSpec::Kind::RATE_LIMIT:
       if (start) {
-        state.saved_rate_limit = std::move(state.rate_limit);
+        state.saved_rate_limit = state.rate_limit;
         state.rate_limit.emplace(fault.rate_limit, now);
       } else {
-        state.rate_limit = std::move(state.saved_rate_limit);
+        state.rate_limit = state.saved_rate_limit;
         state.saved_rate_limit.reset();
       }
       break;

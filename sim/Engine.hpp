@@ -44,7 +44,7 @@ public:
   };
 
   Engine() = default;
-  explicit Engine(Options options) : options_(options) {}
+  explicit Engine(const Options& options) : options_(options) {}
 
   /** Schedules an event at run time `time_s`. REQUIRES: time_s >= now_s(). */
   void schedule(double time_s, uint32_t kind, uint32_t id, uint32_t gen = 0, uint32_t aux = 0)

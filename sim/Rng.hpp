@@ -64,7 +64,7 @@ private:
       s = z ^ (z >> 31);
     }
   }
-  uint64_t s_[4];
+  uint64_t s_[4] = {};
 };
 
 } // namespace orchsim::sim

@@ -16,7 +16,7 @@
 
 namespace orchsim::orchestrator {
 
-std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::vector<PoolMember> members,
+std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, const std::vector<PoolMember>& members,
                                         sim::Rng rng, const SelectorEnvironment& environment)
 {
   using models::SelectionStrategy;

@@ -99,7 +99,7 @@ public:
 };
 
 /** Builds the strategy named by `spec` for a pool. REQUIRES: members non-empty, instance ids distinct. */
-std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, std::vector<PoolMember> members,
+std::unique_ptr<Selector> make_selector(const models::SelectionSpec& spec, const std::vector<PoolMember>& members,
                                         sim::Rng rng, const SelectorEnvironment& environment = {});
 
 } // namespace orchsim::orchestrator
