@@ -596,7 +596,7 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
                                  std::to_string(edges.size()) + " edges), found " + std::to_string(weights.size()));
       if (total <= 0)
         fail(weights_cursor, "expected at least one positive weight");
-      return make_histogram(std::move(edges), std::move(weights));
+      return make_histogram(std::move(edges), weights);
     }
     case MIXTURE: {
       allow({"components"});
@@ -612,7 +612,7 @@ DistributionPtr Loader::distribution(const Cursor& c, Quantity q, const std::vec
       }
       if (total <= 0)
         fail(c, "expected at least one component with a positive weight");
-      return make_mixture(std::move(weights), std::move(parts));
+      return make_mixture(weights, std::move(parts));
     }
   }
   fail(c, "unreachable distribution kind");
