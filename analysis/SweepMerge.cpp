@@ -1,5 +1,7 @@
 #include "analysis/SweepMerge.hpp"
 
+#include "analysis/JsonFile.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -90,7 +92,7 @@ MergeOutcome merge_sweeps(const std::vector<std::string>& dirs, const std::strin
     throw InputError(InputLocation{"merge", 0, 0, ""}, "no sweep folders to merge");
   const std::string manifest = common_manifest(dirs, out);
   MergeOutcome outcome;
-  outcome.plan = plan_of_manifest(json::parse(manifest), dirs.front() + "/sweep.json");
+  outcome.plan = plan_of_manifest(parse_json_text(manifest, dirs.front() + "/sweep.json"), dirs.front() + "/sweep.json");
   std::vector<std::string> all = dirs;
   all.push_back(out);
   const auto source = locate_runs(outcome.plan, all);

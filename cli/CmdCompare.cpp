@@ -47,7 +47,7 @@ int cmd_compare(const std::vector<std::string>& args)
   const auto comparison = analysis::compare(base, current, options);
   for (const auto& [name, fraction] : options.max_regression)
     if (std::none_of(comparison.metrics.begin(), comparison.metrics.end(),
-                     [&](const auto& m) { return m.name == name; }))
+                     [&metric = name](const auto& m) { return m.name == metric; })) // clang 14: no binding capture
       throw UsageError("--max-regression: no metric '" + name + "' in these results");
   emit(analysis::to_json(comparison).dump(2) + "\n", analysis::comparison_table(comparison), out, format,
        analysis::gbench_of_comparison(comparison).dump(2) + "\n");

@@ -1,4 +1,5 @@
-// fuzz/fuzz_scenario_overrides.cpp: libFuzzer target, the bytes to orchsim::fuzz::scenario_overrides (fuzz/FuzzTargets.hpp).
+// fuzz/fuzz_scenario_overrides.cpp: libFuzzer target, the bytes to orchsim::fuzz::scenario_overrides
+// (fuzz/FuzzTargets.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -64,6 +64,8 @@ std::string read_whole_file(const std::string& path, const TraceLimits& limits, 
     throw InputError(referenced_from, "cannot open trace file '" + path + "': " + errno_text(errno));
   if (S_ISDIR(info.st_mode))
     throw InputError(referenced_from, "cannot open trace file '" + path + "': " + errno_text(EISDIR));
+  if (S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode)) // /dev/zero would be read until memory runs out
+    throw InputError(referenced_from, "trace file '" + path + "' is a device, not a file or a pipe");
   const bool regular = S_ISREG(info.st_mode);
   if (regular)
     check_size(path, static_cast<uint64_t>(info.st_size), limits);
@@ -72,8 +74,8 @@ std::string read_whole_file(const std::string& path, const TraceLimits& limits, 
   std::string content(regular ? static_cast<size_t>(info.st_size) + 1 : size_t{1} << 16, '\0');
   size_t used = 0;
   for (;;) {
-    if (used == content.size())
-      content.resize(2 * content.size());
+    if (used == content.size()) // a pipe: grow, but never past the size limit (+1 to notice going over)
+      content.resize(static_cast<size_t>(std::min<uint64_t>(2 * content.size(), limits.max_bytes + 1)));
     const ssize_t got = ::read(fd, content.data() + used, content.size() - used);
     if (got < 0 && errno == EINTR)
       continue;

@@ -95,7 +95,7 @@ Simulation::Simulation(const models::Scenario& scenario, Options options)
     st.ready_slots.set(0.0, static_cast<double>(svc.instances) * svc.concurrency);
     st.instance_hour_usd = svc.autoscaling ? svc.autoscaling->instance_hour_usd : 0.0;
     if (svc.batching)
-      st.batching = ServiceStats::Batching{}; // not emplace(): clang takes the nested struct as not default-constructible
+      st.batching = ServiceStats::Batching{}; // not emplace(): clang finds the nested struct not default-constructible
     state.up_instances = svc.instances;
     stats_.services.push_back(std::move(st));
   }

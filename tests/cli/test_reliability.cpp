@@ -112,7 +112,7 @@ TEST_CASE("reliability: SIGTERM during a sweep keeps the finished runs and a sec
   std::ofstream(sweep) << "name: interrupted\n"
                        << "scenario: " << ORCHSIM_SOURCE_DIR << "/scenarios/reference/mm1.yaml\n"
                        << "seed: 3\nreplications: 2\nprofiles: [baseline]\n"
-                       << "overrides: [simulation.requests=1500000]\n"
+                       << "overrides: [simulation.requests=8000000]\n" // ~2 s a run: 8 runs outlast the signal
                        << "parameters:\n  workload.0.arrival.rate: {values: [0.3/s, 0.5/s, 0.7/s, 0.9/s]}\n";
   const auto out = dir.path / "out";
   const int code = run_and_signal({"sweep", sweep.string(), "--out", out.string(), "--jobs", "2"}, SIGTERM,

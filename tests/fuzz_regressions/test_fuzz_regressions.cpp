@@ -24,9 +24,9 @@ struct Target {
 };
 
 const std::vector<Target> TARGETS = {
-    {"scenario", orchsim::fuzz::scenario},     {"scenario_overrides", orchsim::fuzz::scenario_overrides},
-    {"sweep", orchsim::fuzz::sweep},           {"validation", orchsim::fuzz::validation},
-    {"trace", orchsim::fuzz::trace},           {"result", orchsim::fuzz::result},
+    {"scenario", orchsim::fuzz::scenario}, {"scenario_overrides", orchsim::fuzz::scenario_overrides},
+    {"sweep", orchsim::fuzz::sweep},       {"validation", orchsim::fuzz::validation},
+    {"trace", orchsim::fuzz::trace},       {"result", orchsim::fuzz::result},
 };
 
 std::vector<std::filesystem::path> inputs_of(const std::string& target)
