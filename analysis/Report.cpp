@@ -189,12 +189,8 @@ std::string explain_text(const models::Scenario& s)
                       : format("duration %s", seconds(*sim.duration_s).c_str());
   out += sim.warmup_s ? format(", warm-up %s", seconds(*sim.warmup_s).c_str())
                       : format(", warm-up %.4g%%", 100.0 * sim.warmup_fraction);
-  const bool activities = !s.platform.empty() && (s.platform.contention || std::any_of(s.services.begin(),
-                                                                                        s.services.end(), [](const auto& v) {
-                                                                                          return v.work.has_value();
-                                                                                        }));
   out += format(", engine %s\n",
-                sim.engine == models::EngineSync::LOCKSTEP || activities ? "lockstep" : "windowed");
+                sim.engine == models::EngineSync::LOCKSTEP || s.uses_simgrid_activities() ? "lockstep" : "windowed");
   out += explain_platform(s);
 
   out += format("\nservices (%zu):\n", s.services.size());

@@ -330,6 +330,9 @@ struct Scenario {
   Objective oracle_objective;
 
   std::optional<uint32_t> find_service(const std::string& name) const;
+  /** True when runs start SimGrid activities (transfers with network contention, `work` executions):
+   *  the engine then runs in LOCKSTEP (docs/PLATFORM.md). */
+  bool uses_simgrid_activities() const;
   std::optional<uint32_t> find_workflow(const std::string& name) const;
 };
 

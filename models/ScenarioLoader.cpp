@@ -2587,6 +2587,14 @@ const char* to_string(FailureCause cause)
   return "unknown";
 }
 
+bool Scenario::uses_simgrid_activities() const
+{
+  if (platform.empty())
+    return false;
+  return platform.contention ||
+         std::any_of(services.begin(), services.end(), [](const ServiceSpec& s) { return s.work.has_value(); });
+}
+
 std::optional<uint32_t> Scenario::find_service(const std::string& name) const
 {
   for (uint32_t i = 0; i < services.size(); ++i)

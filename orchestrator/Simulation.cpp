@@ -16,10 +16,7 @@ sim::Engine::Options engine_options(const models::Scenario& s, const Simulation:
   e.sync = s.simulation.engine == models::EngineSync::LOCKSTEP ? sim::SyncMode::LOCKSTEP : sim::SyncMode::WINDOWED;
   // SimGrid activities (transfers with contention, executions) end at instants only SimGrid knows: the
   // calendar must not run ahead of its clock.
-  bool work = false;
-  for (const auto& svc : s.services)
-    work = work || svc.work.has_value();
-  if (!s.platform.empty() && (s.platform.contention || work))
+  if (s.uses_simgrid_activities())
     e.sync = sim::SyncMode::LOCKSTEP;
   e.max_events = o.max_events;
   e.max_time_s = o.max_time_s;

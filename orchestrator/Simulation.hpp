@@ -277,6 +277,7 @@ private:
   void setup_series();
   void on_series_tick();
   void crash(uint32_t instance);
+  void recover(uint32_t instance);
   /** TruthView: the oracle's objective for a call to `instance`. */
   double true_score(uint32_t instance, const models::CallTokens& tokens,
                     const models::Objective& objective) const override;

@@ -705,14 +705,10 @@ void Simulation::on_fault(uint32_t f, bool start)
     case models::FaultSpec::Kind::CRASH:
       for (uint32_t i : fault.instances) {
         const uint32_t instance = state.first_instance + i;
-        if (start) {
+        if (start)
           crash(instance);
-        } else {
-          instances_[instance].down = false;
-          ++state.up_instances;
-          stats_.services[fault.service].up_instances.set(now, state.up_instances);
-          update_availability(instance);
-        }
+        else
+          recover(instance);
       }
       break;
     case models::FaultSpec::Kind::LATENCY:
@@ -778,6 +774,17 @@ void Simulation::crash(uint32_t instance)
     inst.batcher = std::make_unique<models::ContinuousBatcher>(*scenario_.services[inst.service].batching);
   }
   inst.in_service.clear();
+}
+
+/** An instance a fault took down is up again: back in selection. */
+void Simulation::recover(uint32_t instance)
+{
+  Instance& inst = instances_[instance];
+  ServiceState& state = services_[inst.service];
+  inst.down = false;
+  ++state.up_instances;
+  stats_.services[inst.service].up_instances.set(engine_.now_s(), state.up_instances);
+  update_availability(instance);
 }
 
 void Simulation::fail_now(uint32_t c, Cause cause)

@@ -29,10 +29,7 @@ void Simulation::setup_platform()
   if (s.platform.empty())
     return;
   platform_ = &sim::Platform::install(s.platform);
-  bool work = false;
-  for (const auto& svc : s.services)
-    work = work || svc.work.has_value();
-  if (s.platform.contention || work)
+  if (s.uses_simgrid_activities())
     activities_ = std::make_unique<sim::Activities>(engine_);
   for (uint32_t svc = 0; svc < s.services.size(); ++svc)
     for (uint32_t i = 0; i < services_[svc].allocated; ++i)
@@ -254,16 +251,9 @@ void Simulation::on_batch_step(uint32_t instance, uint32_t gen)
 void Simulation::on_outage(uint32_t f, bool start)
 {
   const auto& fault = scenario_.faults[f];
-  const double now = engine_.now_s();
   if (!start) {
-    for (uint32_t i : outage_downed_[f]) {
-      Instance& inst = instances_[i];
-      ServiceState& state = services_[inst.service];
-      inst.down = false;
-      ++state.up_instances;
-      stats_.services[inst.service].up_instances.set(now, state.up_instances);
-      update_availability(i);
-    }
+    for (uint32_t i : outage_downed_[f])
+      recover(i);
     outage_downed_[f].clear();
     return;
   }
